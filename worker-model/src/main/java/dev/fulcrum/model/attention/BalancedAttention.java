@@ -1,0 +1,147 @@
+package dev.fulcrum.model.attention;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.transformer.Init;
+import dev.fulcrum.model.transformer.Parameters;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One multi-head attention-balancing layer: projections, per-head temperature, optional head gates, and
+ * the normalisation chosen by the configuration ({@link AttentionBalancing} holds the math). Activations are
+ * token-major 2-D {@code [B*T, D]}; heads are split only around the score computation.
+ */
+public final class BalancedAttention {
+    /** What the layer attends over; causal self-attention is always softmax (a Sinkhorn column step would leak the future). */
+    public enum Kind { SELF, CAUSAL, CROSS }
+
+    /** Head-level settings of one layer at graph-build time. */
+    public record Heads(int count, int dim, boolean gated, boolean sampleGates) {
+    }
+
+    private final SameDiff sd;
+    private final Parameters params;
+    private final String name;
+    private final Kind kind;
+    private final ModelConfig config;
+    private final Heads heads;
+
+    public BalancedAttention(SameDiff sd, Parameters params, String name, Kind kind, ModelConfig config,
+                             Heads heads) {
+        this.sd = sd;
+        this.params = params;
+        this.name = name;
+        this.kind = kind;
+        this.config = config;
+        this.heads = heads;
+    }
+
+    /** Output of the layer, its attention weights and the gate values actually applied. */
+    public record Result(SDVariable output, SDVariable weights, SDVariable gate) {
+    }
+
+    /**
+     * @param queries     {@code [B*Tq, D]}
+     * @param keysValues  {@code [B*Tk, D]}
+     * @param queryShape  {@code [B, Tq]} of the query token ids, as a LONG vector (dynamic sizes)
+     * @param keyShape    {@code [B, Tk]} of the key token ids
+     */
+    public Result apply(SDVariable queries, SDVariable keysValues, SDVariable queryShape, SDVariable keyShape,
+                        AttentionMask mask) {
+        int d = config.modelDim();
+        int inner = heads.count() * heads.dim();
+        SDVariable q = splitHeads(queries.mmul(param("wq", new Init.Xavier(), d, inner)), queryShape);
+        SDVariable k = splitHeads(keysValues.mmul(param("wk", new Init.Xavier(), d, inner)), keyShape);
+        SDVariable v = splitHeads(keysValues.mmul(param("wv", new Init.Xavier(), d, inner)), keyShape);
+
+        SDVariable logits = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(heads.dim()));
+        logits = AttentionBalancing.applyTemperature(sd, logits,
+                param("logtau", new Init.Constant(0.0), heads.count()));
+        SDVariable weights = normalize(logits, mask);
+
+        SDVariable context = sd.mmul(weights, v);
+        SDVariable gate = null;
+        if (heads.gated()) {
+            gate = gate();
+            context = AttentionBalancing.gateHeads(context, gate);
+        }
+        SDVariable merged = sd.permute(context, 0, 2, 1, 3).reshape(-1, inner);
+        return new Result(merged.mmul(param("wo", new Init.Xavier(), inner, d)), weights, gate);
+    }
+
+    /** Per-head statistics of this layer: name → {@code [H]}. Causal layers report gate openness only. */
+    public Map<String, SDVariable> statistics(Result result, AttentionMask mask) {
+        Map<String, SDVariable> stats = new LinkedHashMap<>();
+        if (kind != Kind.CAUSAL) {
+            stats.put("entropy", AttentionBalancing.normalizedEntropy(sd, result.weights(), mask));
+            stats.put("columnDeviation", AttentionBalancing.columnDeviation(sd, result.weights(), mask));
+            stats.put("coverageUnderRun", AttentionBalancing.coverageUnderRun(sd, result.weights(), mask));
+            stats.put("firstPositionMass", AttentionBalancing.firstPositionMass(sd, result.weights(), mask));
+        }
+        if (heads.gated()) {
+            stats.put("gateOpen", AttentionBalancing.gateOpenProbability(sd, logAlpha()));
+        }
+        return stats;
+    }
+
+    /** Balancing penalty of this layer, weighted by the knobs (see {@link dev.fulcrum.model.config.Knobs}). */
+    public SDVariable penalty(Result result, AttentionMask mask, KnobInputs knobs) {
+        SDVariable total = sd.constant(0.0f);
+        if (kind != Kind.CAUSAL) {
+            SDVariable entropy = AttentionBalancing.normalizedEntropy(sd, result.weights(), mask);
+            total = total.add(knobs.entropyWeight().mul(
+                    AttentionBalancing.entropyBandPenalty(sd, entropy, knobs.entropyLow(), knobs.entropyHigh())));
+        }
+        if (kind == Kind.CROSS) {
+            total = total.add(knobs.coverageWeight().mul(
+                    AttentionBalancing.coveragePenalty(sd, result.weights(), mask)));
+        }
+        if (heads.gated()) {
+            total = total.add(knobs.gateWeight().mul(
+                    sd.mean(AttentionBalancing.gateOpenProbability(sd, logAlpha()))));
+        }
+        return total;
+    }
+
+    /** Name of this layer's gate-noise placeholder ({@code [H]}, uniform in (0,1)) when gates are sampled. */
+    public static String gateNoiseName(String layer) {
+        return layer + ".gatenoise";
+    }
+
+    private SDVariable normalize(SDVariable logits, AttentionMask mask) {
+        if (kind == Kind.CAUSAL || ModelConfig.SOFTMAX.equals(config.normalization())) {
+            return AttentionBalancing.softmax(sd, logits, mask);
+        }
+        return AttentionBalancing.sinkhorn(sd, logits, mask, config.sinkhornIterations());
+    }
+
+    private SDVariable gate() {
+        if (heads.sampleGates()) {
+            SDVariable noise = sd.placeHolder(gateNoiseName(name), logAlpha().dataType(), heads.count());
+            return AttentionBalancing.sampledGate(sd, logAlpha(), noise);
+        }
+        return AttentionBalancing.expectedGate(sd, logAlpha());
+    }
+
+    private SDVariable logAlpha() {
+        String paramName = name + ".logalpha";
+        // Start with open gates (P(open) ~ 0.95) so that pruning is something the penalty earns.
+        return sd.hasVariable(paramName) ? sd.getVariable(paramName)
+                : params.get(sd, paramName, new Init.Constant(3.0), heads.count());
+    }
+
+    /** {@code [B*T, H*dh]} → {@code [B, H, T, dh]}; {@code idsShape} is the dynamic {@code [B, T]}. */
+    private SDVariable splitHeads(SDVariable x, SDVariable idsShape) {
+        SDVariable shape = sd.concat(0, idsShape,
+                sd.constant(Nd4j.createFromArray((long) heads.count(), heads.dim())));
+        return sd.permute(sd.reshape(x, shape), 0, 2, 1, 3);
+    }
+
+    private SDVariable param(String suffix, Init init, long... shape) {
+        return params.get(sd, name + "." + suffix, init, shape);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.fulcrum.model.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.config.TrainingConfig;
+import dev.fulcrum.model.transformer.GraphInputs;
+import dev.fulcrum.model.transformer.Parameters;
+import dev.fulcrum.model.transformer.Transformer;
+import dev.fulcrum.model.transformer.TransformerGraph;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * One optimisation step on one replica: gradients of the training graph, global-norm clipping, Adam with
+ * the inverse-sqrt schedule. Gradient and updater state are flat vectors laid out like the parameters, so
+ * the driver can average parameters and updater state across replicas as plain vectors, and a resumed
+ * run continues the exact schedule from {@link #step()}.
+ */
+public final class TrainingStep {
+    private final Transformer model;
+    private final TrainingConfig config;
+    private final INDArray gradient;
+    private final Map<String, INDArray> gradientViews;
+    private final INDArray updaterState;
+    private final GradientUpdater<?> updater;
+    private final Random gateNoise;
+    private long step;
+
+    public TrainingStep(Transformer model, TrainingConfig config) {
+        this.model = model;
+        this.config = config;
+        Parameters params = model.parameters();
+        this.gradient = Nd4j.create(params.dataType(), 1, params.size());
+        this.gradientViews = params.viewsOf(gradient);
+        Adam adam = Adam.builder().learningRateSchedule(new InverseSqrtSchedule(config))
+                .beta1(TrainingConfig.ADAM_BETA1).beta2(TrainingConfig.ADAM_BETA2)
+                .epsilon(TrainingConfig.ADAM_EPSILON).build();
+        this.updaterState = Nd4j.create(params.dataType(), 1, adam.stateSize(params.size()));
+        this.updater = adam.instantiate(updaterState, true);
+        this.gateNoise = new Random(config.seed() ^ 0x5DEECE66DL);
+    }
+
+    /** Result of one step: the training loss (smoothed CE + penalties) and the pre-clipping gradient norm. */
+    public record Outcome(double loss, double gradientNorm) {
+    }
+
+    /** Trains on one minibatch: features (source, target-in), labels (target-out). */
+    public Outcome fit(MultiDataSet batch, Knobs knobs) {
+        double loss = computeGradient(batch, knobs);
+        double norm = gradient.norm2Number().doubleValue();
+        if (config.clipNorm() > 0 && norm > config.clipNorm()) {
+            gradient.muli(config.clipNorm() / norm);
+        }
+        updater.applyUpdater(gradient, (int) step, 0);
+        model.parameters().flat().subi(gradient);
+        step++;
+        return new Outcome(loss, norm);
+    }
+
+    /**
+     * Loss of one minibatch and its gradient w.r.t. all parameters, left in {@link #gradient()}. The looked-up
+     * embedding rows are graph variables here; their gradients are scatter-added into the tied table's.
+     */
+    public double computeGradient(MultiDataSet batch, Knobs knobs) {
+        SameDiff sd = model.trainingGraph();
+        Map<String, INDArray> feeds = model.feeds().forLoss(batch.getFeatures(0), batch.getFeatures(1),
+                batch.getLabels(0), knobs, gateNoise);
+        Map<String, INDArray> rowIds = Map.of(GraphInputs.SOURCE_ROWS, batch.getFeatures(0),
+                GraphInputs.TARGET_ROWS, batch.getFeatures(1), GraphInputs.OUTPUT_ROWS, batch.getLabels(0));
+        List<String> wanted = new ArrayList<>(model.parameters().names());
+        for (String rows : rowIds.keySet()) {
+            sd.associateArrayWithVariable(feeds.remove(rows), rows);
+            wanted.add(rows);
+        }
+        var result = sd.calculateGradientsAndOutputs(feeds, List.of(GraphInputs.LOSS), wanted);
+        Map<String, INDArray> gradients = result.getGradients();
+        model.parameters().names().forEach(name -> gradientViews.get(name).assign(gradients.get(name)));
+        rowIds.forEach((rows, ids) -> addRowGradients(ids, gradients.get(rows)));
+        return result.getOutputs().get(GraphInputs.LOSS).getDouble(0);
+    }
+
+    /** The last computed gradient, flat, laid out like the parameters. */
+    public INDArray gradient() {
+        return gradient;
+    }
+
+    /** Scatter-adds the gradient of looked-up embedding rows into the tied table's gradient (duplicates summed). */
+    private void addRowGradients(INDArray ids, INDArray rowGradients) {
+        INDArray table = gradientViews.get(TransformerGraph.EMBEDDING);
+        ScatterAdd scatter = new ScatterAdd(table, ids.reshape(-1), rowGradients);
+        scatter.addOutputArgument(table); // in place: without it ND4J writes the sum to a new array
+        Nd4j.exec(scatter);
+    }
+
+    /** Optimisation steps taken so far (drives the learning-rate schedule). */
+    public long step() {
+        return step;
+    }
+
+    /** Adam's first and second moments, flat, laid out like the parameters twice. */
+    public INDArray updaterState() {
+        return updaterState;
+    }
+
+    /** Continue from a saved or averaged state: the step counter and updater moments. */
+    public void restore(long steps, INDArray state) {
+        this.step = steps;
+        updaterState.assign(state);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.fulcrum.model.transformer;
+
+import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.transformer.TransformerGraph.Mode;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * A Transformer's parameters and the graphs that use them. Graphs are built once and reused for every
+ * minibatch (the training step never rebuilds or re-initialises anything); all share one flat parameter
+ * vector, so an update, an average or a load is seen by every graph at once.
+ */
+public final class Transformer {
+    private final ModelConfig config;
+    private final HeadPlan headPlan;
+    private final Parameters parameters;
+    private final GraphFeeds feeds;
+    private final SameDiff trainingGraph;
+    private SameDiff evaluationGraph;
+    private SameDiff encoderGraph;
+    private SameDiff decoderGraph;
+
+    private Transformer(ModelConfig config, HeadPlan headPlan, DataType type, long seed) {
+        this.config = config;
+        this.headPlan = headPlan;
+        this.parameters = new Parameters(type, seed);
+        parameters.seedInitialisers();
+        this.trainingGraph = TransformerGraph.build(config, parameters, Mode.TRAIN, headPlan);
+        parameters.seal(trainingGraph);
+        this.feeds = new GraphFeeds(config, parameters);
+    }
+
+    /** A freshly initialised model; the same seed gives the same parameters. */
+    public static Transformer initialize(ModelConfig config, long seed, DataType type) {
+        return new Transformer(config, HeadPlan.FULL, type, seed);
+    }
+
+    /** An empty model of a given head plan (parameters to be loaded or copied into {@link #parameters()}). */
+    public static Transformer withHeads(ModelConfig config, HeadPlan plan, DataType type) {
+        return new Transformer(config, plan, type, 0);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public HeadPlan headPlan() {
+        return headPlan;
+    }
+
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    public GraphFeeds feeds() {
+        return feeds;
+    }
+
+    public SameDiff trainingGraph() {
+        return trainingGraph;
+    }
+
+    public synchronized SameDiff evaluationGraph() {
+        if (evaluationGraph == null) {
+            evaluationGraph = attached(Mode.EVAL);
+        }
+        return evaluationGraph;
+    }
+
+    public synchronized SameDiff encoderGraph() {
+        if (encoderGraph == null) {
+            encoderGraph = attached(Mode.ENCODE);
+        }
+        return encoderGraph;
+    }
+
+    public synchronized SameDiff decoderGraph() {
+        if (decoderGraph == null) {
+            decoderGraph = attached(Mode.DECODE);
+        }
+        return decoderGraph;
+    }
+
+    private SameDiff attached(Mode mode) {
+        SameDiff sd = TransformerGraph.build(config, parameters, mode, headPlan);
+        parameters.attach(sd);
+        return sd;
+    }
+}

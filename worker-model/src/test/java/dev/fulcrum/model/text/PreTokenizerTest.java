@@ -1,0 +1,47 @@
+package dev.fulcrum.model.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PreTokenizerTest {
+
+    @Test
+    void normalizeCollapsesWhitespaceTrimsAndComposes() {
+        assertEquals("a b c", PreTokenizer.normalize("  a \t\n b\u00A0\u3000 c \r\n"));
+        assertEquals("\u00E9t\u00E9", PreTokenizer.normalize("e\u0301te\u0301"));
+        assertEquals("", PreTokenizer.normalize(" \t "));
+    }
+
+    @Test
+    void normalizeReplacesLoneSurrogatesButKeepsPairs() {
+        assertEquals("a\uFFFDb\uFFFD😀", PreTokenizer.normalize("a\uD800b\uDC00😀"));
+    }
+
+    @Test
+    void everyWordStartsWithTheMarkerAndPunctuationIsSplitOff() {
+        assertEquals(List.of("▁Le", "▁fichier", "▁n", "'", "a", "▁pas", "▁été", "▁enregistré", "."),
+                PreTokenizer.preTokens("Le fichier n'a pas  été enregistré."));
+        assertEquals(List.of("▁(", "UTC", "+", "1", ")."), PreTokenizer.preTokens("(UTC+1)."));
+    }
+
+    @Test
+    void digitsStayWithLettersAndCombiningMarksStayWithTheirBase() {
+        assertEquals(List.of("▁mp3", "▁x\u20DD"), PreTokenizer.preTokens("mp3 x\u20DD"));
+        assertEquals(List.of("▁.\u0301"), PreTokenizer.preTokens(".\u0301"));
+    }
+
+    @Test
+    void literalMarkerNeverStartsAPreTokenInsideAWord() {
+        assertEquals(List.of("▁a▁", ".▁▁"), PreTokenizer.preTokens("a▁.▁▁"));
+        assertEquals(List.of("▁▁", "b"), PreTokenizer.preTokens("▁b"));
+    }
+
+    @Test
+    void countWordsCountsPreTokensOverSentences() {
+        Map<String, Long> counts = PreTokenizer.countWords(List.of("the file.", "The file", " "));
+        assertEquals(Map.of("▁the", 1L, "▁The", 1L, "▁file", 2L, ".", 1L), counts);
+    }
+}
