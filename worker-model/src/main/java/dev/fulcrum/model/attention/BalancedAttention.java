@@ -90,7 +90,7 @@ public final class BalancedAttention {
 
     /** Balancing penalty of this layer, weighted by the knobs (see {@link dev.fulcrum.model.config.Knobs}). */
     public SDVariable penalty(Result result, AttentionMask mask, KnobInputs knobs) {
-        SDVariable total = sd.constant(0.0f);
+        SDVariable total = sd.constant(Nd4j.scalar(params.dataType(), 0.0));
         if (kind != Kind.CAUSAL) {
             SDVariable entropy = AttentionBalancing.normalizedEntropy(sd, result.weights(), mask);
             total = total.add(knobs.entropyWeight().mul(

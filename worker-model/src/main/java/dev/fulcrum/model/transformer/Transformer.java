@@ -27,6 +27,10 @@ public final class Transformer {
         parameters.seedInitialisers();
         this.trainingGraph = TransformerGraph.build(config, parameters, Mode.TRAIN, headPlan);
         parameters.seal(trainingGraph);
+        // SameDiff runs gradients in a separate "grad" graph holding its own copies of the variable arrays:
+        // create it now and point it at the shared views too, or it would never see an update.
+        trainingGraph.createGradFunction();
+        parameters.attach(trainingGraph.getFunction("grad"));
         this.feeds = new GraphFeeds(config, parameters);
     }
 
