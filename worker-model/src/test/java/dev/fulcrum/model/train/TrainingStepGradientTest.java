@@ -60,8 +60,7 @@ class TrainingStepGradientTest {
             double a = analytic.getDouble(0, i);
             double error = Math.abs(a - numeric) / Math.max(1e-6, Math.abs(a) + Math.abs(numeric));
             worst = Math.max(worst, error);
-            if (Boolean.getBoolean("gradDebug")) System.out.printf("PROBE %d a=%.6f n=%.6f err=%.2e%n", i, a, numeric, error);
-            else assertTrue(error < 1e-4 || Math.abs(a - numeric) < 1e-8,
+            assertTrue(error < 1e-4 || Math.abs(a - numeric) < 1e-8,
                     "parameter #" + i + ": analytic " + a + " numeric " + numeric);
         }
         assertTrue(worst < 1e-4, "worst relative error " + worst);
