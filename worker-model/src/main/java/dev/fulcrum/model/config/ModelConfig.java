@@ -59,23 +59,8 @@ public record ModelConfig(
         return modelDim / heads;
     }
 
-    public ModelConfig withVocabSize(int size) {
-        return new ModelConfig(size, modelDim, heads, ffnDim, encoderLayers, decoderLayers, dropout,
-                labelSmoothing, maxLength, normalization, sinkhornIterations, headGates);
-    }
-
     public ModelConfig withAttention(String norm, int iterations, boolean gates) {
         return new ModelConfig(vocabSize, modelDim, heads, ffnDim, encoderLayers, decoderLayers, dropout,
                 labelSmoothing, maxLength, norm, iterations, gates);
-    }
-
-    public ModelConfig withSize(int dim, int headCount, int ffn, int encLayers, int decLayers) {
-        return new ModelConfig(vocabSize, dim, headCount, ffn, encLayers, decLayers, dropout,
-                labelSmoothing, maxLength, normalization, sinkhornIterations, headGates);
-    }
-
-    public ModelConfig withDropout(double p) {
-        return new ModelConfig(vocabSize, modelDim, heads, ffnDim, encoderLayers, decoderLayers, p,
-                labelSmoothing, maxLength, normalization, sinkhornIterations, headGates);
     }
 }

@@ -105,15 +105,4 @@ public final class TrainingStep {
     public long step() {
         return step;
     }
-
-    /** Adam's first and second moments, flat, laid out like the parameters twice. */
-    public INDArray updaterState() {
-        return updaterState;
-    }
-
-    /** Continue from a saved or averaged state: the step counter and updater moments. */
-    public void restore(long steps, INDArray state) {
-        this.step = steps;
-        updaterState.assign(state);
-    }
 }

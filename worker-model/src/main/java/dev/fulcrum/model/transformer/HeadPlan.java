@@ -25,8 +25,4 @@ public record HeadPlan(Map<String, Integer> keptHeads) {
         }
         return new Heads(kept, config.headDim(), false, false);
     }
-
-    public boolean isPruned() {
-        return !keptHeads.isEmpty();
-    }
 }

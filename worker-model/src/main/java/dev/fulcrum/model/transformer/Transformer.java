@@ -39,11 +39,6 @@ public final class Transformer {
         return new Transformer(config, HeadPlan.FULL, type, seed);
     }
 
-    /** An empty model of a given head plan (parameters to be loaded or copied into {@link #parameters()}). */
-    public static Transformer withHeads(ModelConfig config, HeadPlan plan, DataType type) {
-        return new Transformer(config, plan, type, 0);
-    }
-
     public ModelConfig config() {
         return config;
     }
