@@ -1,6 +1,7 @@
 package dev.fulcrum.model.attention;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.fulcrum.model.config.ModelConfig;
@@ -18,6 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class BalancedAttention {
     /** What the layer attends over; causal self-attention is always softmax (a Sinkhorn column step would leak the future). */
     public enum Kind { SELF, CAUSAL, CROSS }
+
+    /** Names of the per-head statistics a layer can report (see {@link #statistics}). */
+    public static final List<String> STATISTICS = List.of("entropy", "columnDeviation", "coverageUnderRun",
+            "firstPositionMass", "gateOpen");
 
     /** Head-level settings of one layer at graph-build time. */
     public record Heads(int count, int dim, boolean gated, boolean sampleGates) {

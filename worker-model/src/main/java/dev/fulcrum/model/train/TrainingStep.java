@@ -101,6 +101,11 @@ public final class TrainingStep {
         Nd4j.exec(scatter);
     }
 
+    /** Learning rate the next step will use. */
+    public double learningRate() {
+        return config.learningRate(step);
+    }
+
     /** Optimisation steps taken so far (drives the learning-rate schedule). */
     public long step() {
         return step;

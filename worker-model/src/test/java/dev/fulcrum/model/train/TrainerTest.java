@@ -1,0 +1,81 @@
+package dev.fulcrum.model.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.config.TrainingConfig;
+import dev.fulcrum.model.data.Batcher;
+import dev.fulcrum.model.eval.Evaluator;
+import dev.fulcrum.model.transformer.Transformer;
+import dev.fulcrum.model.transformer.TransformerGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class TrainerTest {
+    private static List<int[][]> pairs(int count) {
+        Random random = new Random(9);
+        List<int[][]> pairs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int[] source = random.ints(2 + random.nextInt(5), 4, 40).toArray();
+            int[] target = java.util.Arrays.stream(source).map(t -> 40 + t % 19).toArray();
+            pairs.add(new int[][] {source, target});
+        }
+        return pairs;
+    }
+
+    private static Transformer tinyModel(boolean gates) {
+        return Transformer.initialize(new ModelConfig(64, 16, 2, 32, 1, 1, 0.0, 0.1, 16, ModelConfig.SINKHORN, 3, gates),
+                3, DataType.FLOAT);
+    }
+
+    @Test
+    void stopsAtTheStepBudgetAndReportsEveryStepAndEpoch() {
+        Transformer model = tinyModel(false);
+        TrainingStep step = new TrainingStep(model, new TrainingConfig(3e-3, 5, 1.0, 120, 1));
+        List<Trainer.StepEvent> events = new ArrayList<>();
+        List<Integer> epochs = new ArrayList<>();
+        Trainer.Listener recorder = new Trainer.Listener() {
+            public void onStep(Trainer.StepEvent event) {
+                events.add(event);
+            }
+
+            public void onEpochEnd(int epoch, long steps) {
+                epochs.add(epoch);
+            }
+        };
+        new Trainer(step, new Batcher(16, 120), List.of(recorder))
+                .train(pairs(60), new Trainer.Budget(Duration.ofMinutes(5), 100, 25), Knobs.NONE, 1);
+        assertEquals(25, events.size());
+        assertEquals(25, step.step());
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(i + 1, events.get(i).step());
+            assertTrue(events.get(i).tokens() > 0);
+        }
+        assertTrue(!epochs.isEmpty() && epochs.get(0) == 0, "epoch events " + epochs);
+        assertTrue(events.get(24).loss() < events.get(0).loss(), "loss should fall on a learnable mapping");
+    }
+
+    @Test
+    void evaluatorReportsPerplexityAndPerHeadStatistics() {
+        Transformer model = tinyModel(true);
+        Evaluator.LossReport report = new Evaluator(model).loss(new Batcher(16, 120).batch(pairs(20), 0).batches());
+        assertEquals(Math.exp(report.nll()), report.perplexity(), 1e-9);
+        assertTrue(report.nll() > 0 && report.tokens() > 20);
+        for (String layer : TransformerGraph.attentionLayers(model.config())) {
+            assertEquals(2, report.attention().get(layer + ".gateOpen").length, layer);
+        }
+        double[] entropy = report.attention().get("enc0.self.entropy");
+        for (double e : entropy) {
+            assertTrue(e >= 0 && e <= 1 + 1e-6, "normalised entropy " + e);
+        }
+        assertTrue(report.attention().containsKey("dec0.cross.coverageUnderRun"));
+        assertTrue(!report.attention().containsKey("dec0.self.entropy"), "causal layers report gate openness only");
+    }
+}
