@@ -1,5 +1,8 @@
 package dev.fulcrum.model.transformer;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.transformer.TransformerGraph.Mode;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -29,9 +32,23 @@ public final class Transformer {
         parameters.seal(trainingGraph);
         // SameDiff runs gradients in a separate "grad" graph holding its own copies of the variable arrays:
         // create it now and point it at the shared views too, or it would never see an update.
-        trainingGraph.createGradFunction();
+        withoutStdout(trainingGraph::createGradFunction);
         parameters.attach(trainingGraph.getFunction("grad"));
         this.feeds = new GraphFeeds(config, parameters);
+    }
+
+    /**
+     * Runs {@code action} with System.out discarded: SameDiff M2.1 prints one "Added differentiated op"
+     * line per op (~1,300 for the base model) with a hard-coded println while building the gradient graph.
+     */
+    private static synchronized void withoutStdout(Runnable action) {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            action.run();
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     /** A freshly initialised model; the same seed gives the same parameters. */
