@@ -56,6 +56,11 @@ public final class Transformer {
         return new Transformer(config, HeadPlan.FULL, type, seed);
     }
 
+    /** A freshly initialised model with the heads of {@code headPlan}, e.g. to load a pruned model into. */
+    public static Transformer initialize(ModelConfig config, HeadPlan headPlan, long seed, DataType type) {
+        return new Transformer(config, headPlan, type, seed);
+    }
+
     public ModelConfig config() {
         return config;
     }

@@ -1,0 +1,67 @@
+package dev.fulcrum.model;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.config.TrainingConfig;
+
+/**
+ * Where a model came from: its configurations, the data it was trained on, the code revision that trained
+ * it, when, and every change of the balancing knobs made between training rounds and why.
+ *
+ * @param dataFingerprint identifies the training data, e.g. the SHA-256 of the corpus
+ * @param gitRevision     the commit that trained the model, or {@value #UNKNOWN_REVISION}
+ * @param createdAt       ISO-8601 instant, e.g. {@code 2024-05-01T12:00:00Z}
+ * @param knobHistory     knob decisions in the order they were made
+ */
+public record Provenance(ModelConfig modelConfig, TrainingConfig trainingConfig, String dataFingerprint,
+                         String gitRevision, String createdAt, List<KnobDecision> knobHistory) {
+
+    public static final String UNKNOWN_REVISION = "unknown";
+
+    /** The knobs set for training round {@code round}, and what made the tuner choose them. */
+    public record KnobDecision(int round, Knobs knobs, String reason) {
+        public KnobDecision {
+            Objects.requireNonNull(knobs, "knobs");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** @throws IllegalArgumentException if {@code createdAt} is not an ISO-8601 instant */
+    public Provenance {
+        Objects.requireNonNull(modelConfig, "modelConfig");
+        Objects.requireNonNull(trainingConfig, "trainingConfig");
+        Objects.requireNonNull(dataFingerprint, "dataFingerprint");
+        Objects.requireNonNull(gitRevision, "gitRevision");
+        requireInstant(createdAt);
+        knobHistory = List.copyOf(knobHistory);
+    }
+
+    /** The provenance of a model about to be trained, with no knob decision yet. */
+    public static Provenance of(ModelConfig modelConfig, TrainingConfig trainingConfig, String dataFingerprint,
+                                String gitRevision, Instant createdAt) {
+        return new Provenance(modelConfig, trainingConfig, dataFingerprint, gitRevision, createdAt.toString(),
+                List.of());
+    }
+
+    /** This provenance with one more knob decision at the end of the history. */
+    public Provenance withDecision(int round, Knobs knobs, String reason) {
+        List<KnobDecision> history = new ArrayList<>(knobHistory);
+        history.add(new KnobDecision(round, knobs, reason));
+        return new Provenance(modelConfig, trainingConfig, dataFingerprint, gitRevision, createdAt, history);
+    }
+
+    private static void requireInstant(String createdAt) {
+        Objects.requireNonNull(createdAt, "createdAt");
+        try {
+            Instant.parse(createdAt);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("createdAt '" + createdAt + "' is not an ISO-8601 instant", e);
+        }
+    }
+}

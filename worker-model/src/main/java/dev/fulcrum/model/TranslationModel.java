@@ -1,0 +1,29 @@
+package dev.fulcrum.model;
+
+import java.util.Objects;
+
+import dev.fulcrum.model.text.BpeModel;
+import dev.fulcrum.model.transformer.Transformer;
+
+/**
+ * A trained translation model as one value: the network, the vocabulary its token ids refer to, and the
+ * provenance that says how it was made, so that none of them can travel without the others.
+ */
+public record TranslationModel(Transformer transformer, BpeModel vocabulary, Provenance provenance) {
+
+    /** @throws IllegalArgumentException if the parts do not belong together */
+    public TranslationModel {
+        Objects.requireNonNull(transformer, "transformer");
+        Objects.requireNonNull(vocabulary, "vocabulary");
+        Objects.requireNonNull(provenance, "provenance");
+        int vocabSize = transformer.config().vocabSize();
+        if (vocabulary.vocabulary().size() != vocabSize) {
+            throw new IllegalArgumentException("the vocabulary has " + vocabulary.vocabulary().size()
+                    + " tokens, the model's embedding table " + vocabSize);
+        }
+        if (!provenance.modelConfig().equals(transformer.config())) {
+            throw new IllegalArgumentException("the provenance describes another model configuration: "
+                    + provenance.modelConfig() + ", the model has " + transformer.config());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.fulcrum.model.io;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The files of a model directory, which are also the only entries of its archive. */
+final class ModelLayout {
+    /** Version of the whole layout: params.bin, model.json and manifest.json all carry it. */
+    static final int FORMAT_VERSION = 1;
+
+    static final String PARAMS = "params.bin";
+    static final String MODEL = "model.json";
+    static final String VOCABULARY = "vocab.json";
+    static final String PROVENANCE = "provenance.json";
+    static final String MANIFEST = "manifest.json";
+
+    /** The files the manifest describes, in the order a save writes them. */
+    static final List<String> CONTENT = List.of(PARAMS, MODEL, VOCABULARY, PROVENANCE);
+    /** Every file of a model; the manifest first, so that an archive reader meets it before the rest. */
+    static final List<String> ALL = List.of(MANIFEST, PARAMS, MODEL, VOCABULARY, PROVENANCE);
+
+    private ModelLayout() {
+    }
+
+    /** A save may take the place of nothing, an empty directory or a model; never of anything else. */
+    static void requireReplaceable(Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)
+                || !(isEmpty(target) || Files.isRegularFile(target.resolve(MANIFEST)))) {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "exists and is not a model directory; refusing to replace it");
+        }
+    }
+
+    /** @throws ModelFormatException unless a file's declared format is {@code expectedFormat} in our version */
+    static void requireFormat(Path file, String format, String expectedFormat, int version)
+            throws ModelFormatException {
+        if (!expectedFormat.equals(format)) {
+            throw new ModelFormatException(file, "format is '" + format + "', expected '" + expectedFormat + "'");
+        }
+        requireVersion(file, version);
+    }
+
+    static void requireVersion(Path file, int version) throws ModelFormatException {
+        if (version != FORMAT_VERSION) {
+            throw new ModelFormatException(file, "format version " + version + " is not supported (expected "
+                    + FORMAT_VERSION + ")");
+        }
+    }
+
+    private static boolean isEmpty(Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.fulcrum.model.io;
+
+import static dev.fulcrum.model.io.TinyModels.assertSameModel;
+import static dev.fulcrum.model.io.TinyModels.fileNames;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.fulcrum.model.Provenance;
+import dev.fulcrum.model.TranslationModel;
+import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.config.TrainingConfig;
+import dev.fulcrum.model.transformer.HeadPlan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class ModelStoreRoundTripTest {
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void loadedModelEqualsTheSavedOneBitForBit(DataType type) throws IOException {
+        TranslationModel saved = TinyModels.model(7, type);
+        Path dir = directory.resolve("model");
+        ModelStore.save(saved, dir);
+        TranslationModel loaded = ModelStore.load(dir);
+
+        assertSameModel(saved, loaded);
+        assertEquals(ModelLayout.ALL.stream().sorted().toList(), fileNames(dir));
+    }
+
+    @Test
+    void prunedHeadPlanIsKept() throws IOException {
+        TranslationModel saved = TinyModels.pruned(new HeadPlan(Map.of("enc0.self", 1, "dec0.cross", 1)));
+        Path dir = directory.resolve("pruned");
+        ModelStore.save(saved, dir);
+        TranslationModel loaded = ModelStore.load(dir);
+
+        assertEquals(saved.transformer().headPlan(), loaded.transformer().headPlan());
+        assertSameModel(saved, loaded);
+    }
+
+    @Test
+    void provenanceKeepsItsKnobHistoryInOrderAndUnchangeable() {
+        List<Provenance.KnobDecision> history = new ArrayList<>(TinyModels.PROVENANCE.knobHistory());
+        Provenance provenance = new Provenance(TinyModels.CONFIG, TrainingConfig.defaults(), "sha256:00", "unknown",
+                "2024-05-02T08:30:00Z", history);
+        history.clear();
+        Provenance extended = provenance.withDecision(3, Knobs.NONE, "all heads within the band");
+
+        assertEquals(2, provenance.knobHistory().size());
+        assertEquals(List.of(1, 2, 3), extended.knobHistory().stream().map(Provenance.KnobDecision::round).toList());
+        assertThrows(UnsupportedOperationException.class, () -> extended.knobHistory().clear());
+        assertThrows(IllegalArgumentException.class, () -> new Provenance(TinyModels.CONFIG,
+                TrainingConfig.defaults(), "sha256:00", "unknown", "yesterday", List.of()));
+    }
+
+    @Test
+    void savingAgainReplacesTheModelAndLeavesNothingBeside() throws IOException {
+        Path dir = directory.resolve("model");
+        ModelStore.save(TinyModels.model(1, DataType.FLOAT), dir);
+        TranslationModel second = TinyModels.model(2, DataType.FLOAT);
+        ModelStore.save(second, dir);
+
+        assertSameModel(second, ModelStore.load(dir));
+        assertEquals(List.of("model"), fileNames(directory));
+    }
+
+    @Test
+    void refusesToReplaceADirectoryThatIsNotAModel() throws IOException {
+        Path dir = Files.createDirectory(directory.resolve("documents"));
+        Files.writeString(dir.resolve("thesis.tex"), "precious");
+
+        assertThrows(FileAlreadyExistsException.class, () -> ModelStore.save(TinyModels.model(1, DataType.FLOAT), dir));
+        assertEquals(List.of("thesis.tex"), fileNames(dir));
+        assertEquals(List.of("documents"), fileNames(directory));
+    }
+
+    @Test
+    void archiveRoundTripGivesTheSameModelAndTheSameBytesEachTime() throws IOException {
+        TranslationModel saved = TinyModels.model(3, DataType.FLOAT);
+        Path dir = directory.resolve("model");
+        ModelStore.save(saved, dir);
+        Path zip = directory.resolve("model.zip");
+        ModelStore.exportArchive(dir, zip);
+        byte[] first = Files.readAllBytes(zip);
+        ModelStore.exportArchive(dir, zip);
+
+        assertArrayEquals(first, Files.readAllBytes(zip));
+        assertSameModel(saved, ModelStore.importArchive(zip, directory.resolve("imported")));
+        assertSameModel(saved, ModelStore.load(directory.resolve("imported")));
+        assertEquals(List.of("imported", "model", "model.zip"), fileNames(directory));
+    }
+}
