@@ -4,17 +4,24 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.fulcrum.model.Provenance;
+import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.io.ModelStore;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.data.Batcher;
 import dev.fulcrum.model.eval.CorpusBleu;
 import dev.fulcrum.model.eval.Evaluator;
 import dev.fulcrum.model.text.BpeLearner;
+import dev.fulcrum.model.text.BpeModel;
 import dev.fulcrum.model.text.BpeTokenizer;
 import dev.fulcrum.model.text.PreTokenizer;
 import dev.fulcrum.model.train.ProgressPrinter;
@@ -29,7 +36,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Issue 2's real-data run in one JVM: BPE 8k on the training split, the reference-size model, a wall-clock
  * training budget, then loss/BLEU/chrF on the validation split. Prints figures; asserts nothing.
  * {@code mvn -pl worker-model test -Dgroups=bench -Dtest.excludedGroups= -Dtest=RealDataRun
- *   -Dtrain=../shared/data/l10n-en-fr/train.tsv -Dvalid=../shared/data/l10n-en-fr/valid.tsv -Dminutes=15}
+ *   -Dtrain=../shared/data/l10n-en-fr/train.tsv -Dvalid=../shared/data/l10n-en-fr/valid.tsv -Dminutes=15
+ *   [-Dout=model-dir]}
  */
 @Tag("bench")
 class RealDataRun {
@@ -42,7 +50,8 @@ class RealDataRun {
         long t0 = System.nanoTime();
         List<String> sides = new ArrayList<>();
         train.forEach(p -> { sides.add(p[0]); sides.add(p[1]); });
-        BpeTokenizer tokenizer = new BpeTokenizer(BpeLearner.learn(PreTokenizer.countWords(sides), 8000, 2));
+        BpeModel bpe = BpeLearner.learn(PreTokenizer.countWords(sides), 8000, 2);
+        BpeTokenizer tokenizer = new BpeTokenizer(bpe);
         List<int[][]> pairs = new ArrayList<>();
         train.forEach(p -> pairs.add(new int[][] {tokenizer.encode(p[0]), tokenizer.encode(p[1])}));
         System.out.printf("RUN data: %d train pairs, %d valid pairs, vocab %d, prepared in %.1f s%n",
@@ -79,9 +88,24 @@ class RealDataRun {
         System.out.printf("RUN valid greedy: BLEU %.2f chrF %.2f (decoded %d sentences in %.1f s); copy-source BLEU %.2f%n",
                 quality.bleu(), quality.chrf(), sources.size(), (System.nanoTime() - d0) / 1e9,
                 CorpusBleu.score(sources, references).score());
+        String out = System.getProperty("out");
+        if (out != null) {
+            Provenance provenance = Provenance.of(config, training, sha256(Path.of(System.getProperty("train"))),
+                    Provenance.UNKNOWN_REVISION, Instant.now());
+            ModelStore.save(new TranslationModel(model, bpe, provenance), Path.of(out));
+            System.out.println("RUN saved model to " + out);
+        }
         for (int i = 0; i < 5; i++) {
             System.out.println("RUN example: " + sources.get(i * 97) + " => " + quality.hypotheses().get(i * 97)
                     + "   [ref: " + references.get(i * 97) + "]");
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
