@@ -7,7 +7,8 @@ import java.util.Map;
 
 import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.config.Knobs;
-import dev.fulcrum.model.decode.GreedyDecoder;
+import dev.fulcrum.model.decode.BeamSearch;
+import dev.fulcrum.model.decode.DecodeOptions;
 import dev.fulcrum.model.text.BpeTokenizer;
 import dev.fulcrum.model.transformer.GraphInputs;
 import dev.fulcrum.model.transformer.Transformer;
@@ -68,13 +69,13 @@ public final class Evaluator {
         return new LossReport(nll, Math.exp(nll), tokens, weighted);
     }
 
-    /** Corpus BLEU (13a) and chrF2 of greedy translations, plus the translations themselves. */
+    /** Corpus BLEU (13a) and chrF2 of the model's translations, plus the translations themselves. */
     public record QualityReport(double bleu, double chrf, List<String> hypotheses) {
     }
 
     public QualityReport quality(BpeTokenizer tokenizer, List<String> sources, List<String> references,
-                                 int batchSize, int maxOutputLength) {
-        GreedyDecoder decoder = new GreedyDecoder(model);
+                                 DecodeOptions options, int batchSize) {
+        BeamSearch decoder = new BeamSearch(model, options);
         List<String> hypotheses = new ArrayList<>();
         for (int start = 0; start < sources.size(); start += batchSize) {
             List<int[]> batch = new ArrayList<>();
@@ -83,7 +84,7 @@ public final class Evaluator {
                 batch.add(ids.length < model.config().maxLength() ? ids
                         : java.util.Arrays.copyOf(ids, model.config().maxLength() - 1));
             }
-            decoder.translate(batch, maxOutputLength).forEach(ids -> hypotheses.add(tokenizer.decode(ids)));
+            decoder.translate(batch).forEach(ids -> hypotheses.add(tokenizer.decode(ids)));
         }
         return new QualityReport(CorpusBleu.score(hypotheses, references).score(),
                 ChrF.score(hypotheses, references), hypotheses);

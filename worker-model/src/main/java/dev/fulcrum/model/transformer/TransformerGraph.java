@@ -94,11 +94,10 @@ public final class TransformerGraph {
         SDVariable targetMask = paddingMask(targetIn);
         SDVariable hidden = decoder(embedTarget(), targetIn, targetMask, encoded, source, sourceMask,
                 knobInputs);
-        SDVariable logits = sd.mmul(hidden, embeddingTable(), false, true, false);
         if (mode == Mode.DECODE) {
-            defineStepOutputs(logits, targetIn);
+            defineStepOutputs(hidden, targetIn);
         } else {
-            defineLosses(hidden, logits, targetMask);
+            defineLosses(hidden, project(hidden), targetMask);
         }
         return sd;
     }
@@ -259,13 +258,21 @@ public final class TransformerGraph {
                 : sd.placeHolder(OUTPUT_ROWS, type, -1, config.modelDim());
     }
 
-    /** Log-probabilities of the next token and the last layer's cross-attention (mean over heads) at the last position. */
-    private void defineStepOutputs(SDVariable logits, SDVariable targetIn) {
+    /** Logits over the vocabulary: the output projection tied to the embedding table. */
+    private SDVariable project(SDVariable hidden) {
+        return sd.mmul(hidden, embeddingTable(), false, true, false);
+    }
+
+    /**
+     * Log-probabilities of the next token and the last layer's cross-attention (mean over heads) at the last
+     * position; only that position is projected onto the vocabulary.
+     */
+    private void defineStepOutputs(SDVariable hidden, SDVariable targetIn) {
         SDVariable last = sd.sizeAt(targetIn, 1).sub(1).castTo(DataType.INT).reshape(1);
-        SDVariable perPosition = sd.reshape(logits, sd.concat(0, sd.shape(targetIn),
-                sd.constant(Nd4j.createFromArray((long) config.vocabSize()))));
-        SDVariable lastLogits = sd.squeeze(sd.gather(perPosition, last, 1), 1);
-        sd.nn().logSoftmax(LAST_LOG_PROBS, lastLogits);
+        SDVariable perPosition = sd.reshape(hidden, sd.concat(0, sd.shape(targetIn),
+                sd.constant(Nd4j.createFromArray((long) config.modelDim()))));
+        SDVariable lastHidden = sd.squeeze(sd.gather(perPosition, last, 1), 1);
+        sd.nn().logSoftmax(LAST_LOG_PROBS, project(lastHidden));
         SDVariable meanOverHeads = sd.mean(lastCrossWeights, 1);
         sd.squeeze(LAST_CROSS_ATTENTION, sd.gather(meanOverHeads, last, 1), 1);
     }

@@ -18,6 +18,7 @@ import dev.fulcrum.model.io.ModelStore;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.data.Batcher;
+import dev.fulcrum.model.decode.DecodeOptions;
 import dev.fulcrum.model.eval.CorpusBleu;
 import dev.fulcrum.model.eval.Evaluator;
 import dev.fulcrum.model.text.BpeLearner;
@@ -83,11 +84,14 @@ class RealDataRun {
         loss.attention().forEach((k, v) -> System.out.println("RUN attention " + k + " " + java.util.Arrays.toString(v)));
         List<String> sources = valid.stream().map(p -> p[0]).toList();
         List<String> references = valid.stream().map(p -> p[1]).toList();
-        long d0 = System.nanoTime();
-        Evaluator.QualityReport quality = evaluator.quality(tokenizer, sources, references, 64, 100);
-        System.out.printf("RUN valid greedy: BLEU %.2f chrF %.2f (decoded %d sentences in %.1f s); copy-source BLEU %.2f%n",
-                quality.bleu(), quality.chrf(), sources.size(), (System.nanoTime() - d0) / 1e9,
-                CorpusBleu.score(sources, references).score());
+        System.out.printf("RUN copy-source BLEU %.2f%n", CorpusBleu.score(sources, references).score());
+        Evaluator.QualityReport quality = null;
+        for (int beam : new int[] {1, Integer.getInteger("beam", 4)}) {
+            long d0 = System.nanoTime();
+            quality = evaluator.quality(tokenizer, sources, references, DecodeOptions.beam(beam), 64);
+            System.out.printf("RUN valid beam %d: BLEU %.2f chrF %.2f (decoded %d sentences in %.1f s)%n",
+                    beam, quality.bleu(), quality.chrf(), sources.size(), (System.nanoTime() - d0) / 1e9);
+        }
         String out = System.getProperty("out");
         if (out != null) {
             Provenance provenance = Provenance.of(config, training, sha256(Path.of(System.getProperty("train"))),
