@@ -38,7 +38,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * training budget, then loss/BLEU/chrF on the validation split. Prints figures; asserts nothing.
  * {@code mvn -pl worker-model test -Dgroups=bench -Dtest.excludedGroups= -Dtest=RealDataRun
  *   -Dtrain=../shared/data/l10n-en-fr/train.tsv -Dvalid=../shared/data/l10n-en-fr/valid.tsv -Dminutes=15
- *   [-Dout=model-dir]}
+ *   [-Dwarmup=200] [-Dlr=1e-3] [-Dbeams=1,4] [-Dout=model-dir]}
  */
 @Tag("bench")
 class RealDataRun {
@@ -86,7 +86,8 @@ class RealDataRun {
         List<String> references = valid.stream().map(p -> p[1]).toList();
         System.out.printf("RUN copy-source BLEU %.2f%n", CorpusBleu.score(sources, references).score());
         Evaluator.QualityReport quality = null;
-        for (int beam : new int[] {1, Integer.getInteger("beam", 4)}) {
+        for (String beamSize : System.getProperty("beams", "1,4").split(",")) {
+            int beam = Integer.parseInt(beamSize.trim());
             long d0 = System.nanoTime();
             quality = evaluator.quality(tokenizer, sources, references, DecodeOptions.beam(beam), 64);
             System.out.printf("RUN valid beam %d: BLEU %.2f chrF %.2f (decoded %d sentences in %.1f s)%n",
