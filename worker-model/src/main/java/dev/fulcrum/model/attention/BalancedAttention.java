@@ -24,6 +24,9 @@ public final class BalancedAttention {
     public static final List<String> STATISTICS = List.of("entropy", "columnDeviation", "coverageUnderRun",
             "firstPositionMass", "gateOpen");
 
+    /** Initial gate log-α: gates start open (P(open) ~ 0.95) so that pruning is something the penalty earns. */
+    public static final double INITIAL_GATE_LOG_ALPHA = 3.0;
+
     /** Head-level settings of one layer at graph-build time. */
     public record Heads(int count, int dim, boolean gated, boolean sampleGates) {
     }
@@ -134,9 +137,8 @@ public final class BalancedAttention {
 
     private SDVariable logAlpha() {
         String paramName = name + ".logalpha";
-        // Start with open gates (P(open) ~ 0.95) so that pruning is something the penalty earns.
         return sd.hasVariable(paramName) ? sd.getVariable(paramName)
-                : params.get(sd, paramName, new Init.Constant(3.0), heads.count());
+                : params.get(sd, paramName, new Init.Constant(INITIAL_GATE_LOG_ALPHA), heads.count());
     }
 
     /** {@code [B*T, H*dh]} → {@code [B, H, T, dh]}; {@code idsShape} is the dynamic {@code [B, T]}. */
