@@ -51,24 +51,28 @@ public final class GraphFeeds {
 
     /** Placeholders of the ENCODE graph. */
     public Map<String, INDArray> forEncoder(INDArray source) {
-        Map<String, INDArray> feeds = new HashMap<>();
-        feeds.put(SOURCE, source);
+        Map<String, INDArray> feeds = forInference(source);
         feeds.put(SOURCE_ROWS, embeddingRows(source));
         feeds.put(SOURCE_POSITIONS, positionsFor(source));
-        feeds.put(KNOBS, Nd4j.createFromArray(Knobs.NONE.toArray()).castTo(type));
         return feeds;
     }
 
     /** Placeholders of one DECODE step over the prefix {@code targetIn [B, t]}. */
     public Map<String, INDArray> forDecoderStep(INDArray source, INDArray encoded, INDArray targetIn) {
-        Map<String, INDArray> feeds = forEncoder(source);
-        feeds.remove(SOURCE_POSITIONS);
-        feeds.remove(SOURCE_ROWS);
+        Map<String, INDArray> feeds = forInference(source);
         feeds.put(TARGET_ROWS, embeddingRows(targetIn));
         feeds.put(ENCODER_OUT, encoded);
         feeds.put(TARGET_IN, targetIn);
         feeds.put(TARGET_POSITIONS, positionsFor(targetIn));
         feeds.put(CAUSAL, causal((int) targetIn.size(1)));
+        return feeds;
+    }
+
+    /** What both inference graphs take: the source ids (for its padding mask) and knobs that are all off. */
+    private Map<String, INDArray> forInference(INDArray source) {
+        Map<String, INDArray> feeds = new HashMap<>();
+        feeds.put(SOURCE, source);
+        feeds.put(KNOBS, Nd4j.createFromArray(Knobs.NONE.toArray()).castTo(type));
         return feeds;
     }
 
