@@ -11,7 +11,7 @@ package dev.fulcrum.model.config;
  * @param gateWeight     λ of the L0 head-gate penalty (expected fraction of open gates)
  */
 public record Knobs(double entropyWeight, double entropyLow, double entropyHigh,
-                    double coverageWeight, double gateWeight) {
+                    double coverageWeight, double gateWeight) implements java.io.Serializable {
 
     /** Length of {@link #toArray()}; the graph's knob placeholder has this size. */
     public static final int SIZE = 5;

@@ -30,7 +30,7 @@ public record ModelConfig(
         int maxLength,
         String normalization,
         int sinkhornIterations,
-        boolean headGates) {
+        boolean headGates) implements java.io.Serializable {
 
     public static final String SOFTMAX = "softmax";
     public static final String SINKHORN = "sinkhorn";
@@ -57,6 +57,11 @@ public record ModelConfig(
 
     public int headDim() {
         return modelDim / heads;
+    }
+
+    public ModelConfig withVocabSize(int size) {
+        return new ModelConfig(size, modelDim, heads, ffnDim, encoderLayers, decoderLayers, dropout, labelSmoothing,
+                maxLength, normalization, sinkhornIterations, headGates);
     }
 
     public ModelConfig withAttention(String norm, int iterations, boolean gates) {

@@ -10,7 +10,8 @@ package dev.fulcrum.model.config;
  * @param batchTokens      target source+target tokens per minibatch (padding included)
  * @param seed             seed of initialisation, data order, dropout and gate noise
  */
-public record TrainingConfig(double peakLearningRate, int warmupSteps, double clipNorm, int batchTokens, long seed) {
+public record TrainingConfig(double peakLearningRate, int warmupSteps, double clipNorm, int batchTokens, long seed)
+        implements java.io.Serializable {
     public static final double ADAM_BETA1 = 0.9;
     public static final double ADAM_BETA2 = 0.98;
     public static final double ADAM_EPSILON = 1e-9;

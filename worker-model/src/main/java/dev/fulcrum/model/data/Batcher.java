@@ -87,4 +87,13 @@ public final class Batcher {
                 new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.createFromArray(source), Nd4j.createFromArray(targetIn)},
                 new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.createFromArray(targetOut)});
     }
+
+    /** Real (non-padding) source + target tokens of a minibatch: what tokens/s figures count. */
+    public static long realTokens(MultiDataSet batch) {
+        return nonPadding(batch.getFeatures(0)) + nonPadding(batch.getLabels(0));
+    }
+
+    private static long nonPadding(org.nd4j.linalg.api.ndarray.INDArray ids) {
+        return ids.neq(Vocabulary.PAD).castTo(org.nd4j.linalg.api.buffer.DataType.LONG).sumNumber().longValue();
+    }
 }

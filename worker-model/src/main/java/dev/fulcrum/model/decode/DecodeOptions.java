@@ -16,7 +16,7 @@ import dev.fulcrum.model.config.Check;
  * @param maxLengthOffset b of the output-length limit
  */
 public record DecodeOptions(int beamSize, double lengthPenalty, double coveragePenalty, double maxLengthRatio,
-                            int maxLengthOffset) {
+                            int maxLengthOffset) implements java.io.Serializable {
     public static final double DEFAULT_LENGTH_PENALTY = 0.6;
     public static final double DEFAULT_MAX_LENGTH_RATIO = 2.0;
     public static final int DEFAULT_MAX_LENGTH_OFFSET = 10;

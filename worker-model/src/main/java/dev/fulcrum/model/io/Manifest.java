@@ -99,7 +99,7 @@ record Manifest(String format, int version, Map<String, FileEntry> files) {
         }
     }
 
-    private static void verifyFile(Path file, FileEntry expected) throws IOException {
+    static void verifyFile(Path file, FileEntry expected) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(file, "is missing (listed in " + MANIFEST + ")");
         }

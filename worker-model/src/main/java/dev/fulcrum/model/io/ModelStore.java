@@ -77,7 +77,7 @@ public final class ModelStore {
         return AtomicReplace.directory(targetDir, staging -> ModelArchive.unpack(zipFile, staging));
     }
 
-    private static void writeFiles(TranslationModel model, Path dir) throws IOException {
+    static void writeFiles(TranslationModel model, Path dir) throws IOException {
         Transformer transformer = model.transformer();
         ParamsFile.write(transformer.parameters().flat(), dir.resolve(PARAMS));
         ModelDescription.of(transformer).write(dir.resolve(MODEL));

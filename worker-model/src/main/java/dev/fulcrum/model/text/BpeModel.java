@@ -8,7 +8,7 @@ import java.util.List;
  * A learned BPE model: the vocabulary and the merges in rank order (rank = list index, lowest applied first).
  * Use {@link BpeTokenizer} to encode and decode with it.
  */
-public record BpeModel(Vocabulary vocabulary, List<Merge> merges) {
+public record BpeModel(Vocabulary vocabulary, List<Merge> merges) implements java.io.Serializable {
 
     /** @throws IllegalArgumentException if the vocabulary lacks the word-start marker or a merge's tokens */
     public BpeModel {

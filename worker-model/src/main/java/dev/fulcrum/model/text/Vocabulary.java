@@ -13,7 +13,7 @@ import java.util.Map;
  * then 256 byte-fallback tokens {@code <0x00>..<0xFF>} (ids {@value #FIRST_BYTE_ID}..259), then the learned
  * tokens (single characters and merged subwords) from id {@value #FIRST_LEARNED_ID} on.
  */
-public final class Vocabulary {
+public final class Vocabulary implements java.io.Serializable {
 
     public static final int PAD = 0;
     public static final int BOS = 1;

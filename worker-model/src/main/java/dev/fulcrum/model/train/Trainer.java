@@ -5,7 +5,6 @@ import java.util.List;
 
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.data.Batcher;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
 /**
@@ -57,7 +56,7 @@ public final class Trainer {
                 TrainingStep.Outcome outcome = step.fit(batch, knobs);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
                 StepEvent event = new StepEvent(step.step(), epoch, outcome.loss(), outcome.gradientNorm(),
-                        learningRate, realTokens(batch), elapsed, progress(budget, epoch, elapsed));
+                        learningRate, Batcher.realTokens(batch), elapsed, progress(budget, epoch, elapsed));
                 listeners.forEach(l -> l.onStep(event));
                 if (elapsed.compareTo(budget.time()) >= 0 || step.step() >= budget.steps()) {
                     return;
@@ -73,19 +72,5 @@ public final class Trainer {
         double bySteps = (double) step.step() / Math.max(1, budget.steps());
         double byEpochs = (double) epoch / Math.max(1, budget.epochs());
         return Math.min(1.0, Math.max(byTime, Math.max(bySteps, byEpochs)));
-    }
-
-    private static long realTokens(MultiDataSet batch) {
-        return nonPadding(batch.getFeatures(0)) + nonPadding(batch.getLabels(0));
-    }
-
-    private static long nonPadding(INDArray ids) {
-        long count = 0;
-        for (int id : ids.reshape(-1).toIntVector()) {
-            if (id != 0) {
-                count++;
-            }
-        }
-        return count;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Random;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.transformer.GraphInputs;
+import dev.fulcrum.model.transformer.DropoutMasks;
 import dev.fulcrum.model.transformer.Parameters;
 import dev.fulcrum.model.transformer.Transformer;
 import dev.fulcrum.model.transformer.TransformerGraph;
@@ -32,11 +33,20 @@ public final class TrainingStep {
     private final Map<String, INDArray> gradientViews;
     private final INDArray updaterState;
     private final GradientUpdater<?> updater;
-    private final Random gateNoise;
+    private final long replica;
     private long step;
 
     public TrainingStep(Transformer model, TrainingConfig config) {
+        this(model, config, 0);
+    }
+
+    /**
+     * @param replica which data-parallel replica this is: replicas draw different dropout masks and gate
+     *                noise at the same step
+     */
+    public TrainingStep(Transformer model, TrainingConfig config, long replica) {
         this.model = model;
+        this.replica = replica;
         this.config = config;
         Parameters params = model.parameters();
         this.gradient = Nd4j.create(params.dataType(), 1, params.size());
@@ -46,7 +56,6 @@ public final class TrainingStep {
                 .epsilon(TrainingConfig.ADAM_EPSILON).build();
         this.updaterState = Nd4j.create(params.dataType(), 1, adam.stateSize(params.size()));
         this.updater = adam.instantiate(updaterState, true);
-        this.gateNoise = new Random(config.seed() ^ 0x5DEECE66DL);
     }
 
     /** Result of one step: the training loss (smoothed CE + penalties) and the pre-clipping gradient norm. */
@@ -72,8 +81,12 @@ public final class TrainingStep {
      */
     public double computeGradient(MultiDataSet batch, Knobs knobs) {
         SameDiff sd = model.trainingGraph();
+        long noiseSeed = noiseSeed();
         Map<String, INDArray> feeds = model.feeds().forLoss(batch.getFeatures(0), batch.getFeatures(1),
-                batch.getLabels(0), knobs, gateNoise);
+                batch.getLabels(0), knobs, new Random(noiseSeed));
+        Nd4j.getRandom().setSeed(noiseSeed);
+        feeds.putAll(DropoutMasks.draw(sd, batch.getFeatures(0).length(), batch.getFeatures(1).length(),
+                model.config().dropout()));
         Map<String, INDArray> rowIds = Map.of(GraphInputs.SOURCE_ROWS, batch.getFeatures(0),
                 GraphInputs.TARGET_ROWS, batch.getFeatures(1), GraphInputs.OUTPUT_ROWS, batch.getLabels(0));
         List<String> wanted = new ArrayList<>(model.parameters().names());
@@ -86,6 +99,16 @@ public final class TrainingStep {
         model.parameters().names().forEach(name -> gradientViews.get(name).assign(gradients.get(name)));
         rowIds.forEach((rows, ids) -> addRowGradients(ids, gradients.get(rows)));
         return result.getOutputs().get(GraphInputs.LOSS).getDouble(0);
+    }
+
+    /**
+     * Randomness of one step is a function of (seed, replica, step) only, so that a run resumed from a
+     * checkpoint draws exactly the dropout masks and gate noise of the uninterrupted run.
+     */
+    private long noiseSeed() {
+        long mixed = config.seed() * 0x9E3779B97F4A7C15L + replica * 0xC2B2AE3D27D4EB4FL + step;
+        mixed ^= mixed >>> 31;
+        return mixed * 0xBF58476D1CE4E5B9L;
     }
 
     /** The last computed gradient, flat, laid out like the parameters. */
@@ -108,6 +131,24 @@ public final class TrainingStep {
         scatter.addOutputArgument(table); // in place: without it ND4J writes the sum to a new array
         scatter.addBArgument(true);
         Nd4j.exec(scatter);
+    }
+
+    /**
+     * Adam's moment estimates, flat ([m | v], each laid out like the parameters): live state, so that the
+     * driver can average it across replicas and a checkpoint can store it.
+     */
+    public INDArray updaterState() {
+        return updaterState;
+    }
+
+    /** Continues from a replica state: {@code steps} steps taken so far and the given updater state. */
+    public void restore(long steps, INDArray state) {
+        if (steps < 0 || state.length() != updaterState.length()) {
+            throw new IllegalArgumentException("cannot restore step " + steps + " with an updater state of "
+                    + state.length() + " values (expected " + updaterState.length() + ")");
+        }
+        updaterState.assign(state.reshape(updaterState.shape()));
+        step = steps;
     }
 
     /** Learning rate the next step will use. */

@@ -13,10 +13,10 @@ import dev.fulcrum.model.attention.BalancedAttention.Kind;
 import dev.fulcrum.model.attention.KnobInputs;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.transformer.DropoutMasks.Side;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.random.custom.DistributionUniform;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -46,6 +46,8 @@ public final class TransformerGraph {
     private SDVariable penalties;
     private SDVariable lastCrossWeights;
     private SDVariable embeddingTable;
+    private int sourceDropoutSites;
+    private int targetDropoutSites;
 
     private TransformerGraph(ModelConfig config, Parameters params, Mode mode, HeadPlan headPlan) {
         this.config = config;
@@ -105,11 +107,11 @@ public final class TransformerGraph {
     // ---- embeddings -------------------------------------------------------------------------------
 
     private SDVariable embedSource() {
-        return embed(SOURCE_ROWS, SOURCE_POSITIONS);
+        return embed(SOURCE_ROWS, SOURCE_POSITIONS, Side.SOURCE);
     }
 
     private SDVariable embedTarget() {
-        return embed(TARGET_ROWS, TARGET_POSITIONS);
+        return embed(TARGET_ROWS, TARGET_POSITIONS, Side.TARGET);
     }
 
     /**
@@ -117,13 +119,13 @@ public final class TransformerGraph {
      * is broken in M2.1 (drops repeated indices; fails on our shapes), so training feeds them as variables
      * and scatter-adds their gradient into the tied table (see TrainingStep); other graphs take them as input.
      */
-    private SDVariable embed(String rowsName, String positionsName) {
+    private SDVariable embed(String rowsName, String positionsName, Side side) {
         embeddingTable();
         SDVariable rows = mode == Mode.TRAIN
                 ? sd.var(rowsName, Nd4j.zeros(type, 1, config.modelDim()))
                 : sd.placeHolder(rowsName, type, -1, config.modelDim());
         SDVariable positions = sd.placeHolder(positionsName, type, -1, config.modelDim());
-        return dropout(rows.mul(Math.sqrt(config.modelDim())).add(positions));
+        return dropout(rows.mul(Math.sqrt(config.modelDim())).add(positions), side, config.modelDim());
     }
 
     private SDVariable embeddingTable() {
@@ -142,8 +144,9 @@ public final class TransformerGraph {
         for (int i = 0; i < config.encoderLayers(); i++) {
             String block = "enc" + i;
             x = x.add(dropout(attention(block + ".self", Kind.SELF, layerNorm(block + ".ln1", x), x, shape, shape,
-                    mask, knobs)));
-            x = x.add(dropout(feedForward(block + ".ffn", layerNorm(block + ".ln2", x))));
+                    mask, knobs), Side.SOURCE, config.modelDim()));
+            x = x.add(dropout(feedForward(block + ".ffn", layerNorm(block + ".ln2", x), Side.SOURCE),
+                    Side.SOURCE, config.modelDim()));
         }
         return layerNorm("enc.ln", x);
     }
@@ -159,10 +162,11 @@ public final class TransformerGraph {
             String block = "dec" + i;
             SDVariable normed = layerNorm(block + ".ln1", y);
             y = y.add(dropout(attention(block + ".self", Kind.CAUSAL, normed, normed, targetShape, targetShape,
-                    selfMask, knobs)));
+                    selfMask, knobs), Side.TARGET, config.modelDim()));
             y = y.add(dropout(attention(block + ".cross", Kind.CROSS, layerNorm(block + ".ln2", y), encoded,
-                    targetShape, sourceShape, crossMask, knobs)));
-            y = y.add(dropout(feedForward(block + ".ffn", layerNorm(block + ".ln3", y))));
+                    targetShape, sourceShape, crossMask, knobs), Side.TARGET, config.modelDim()));
+            y = y.add(dropout(feedForward(block + ".ffn", layerNorm(block + ".ln3", y), Side.TARGET),
+                    Side.TARGET, config.modelDim()));
         }
         return layerNorm("dec.ln", y);
     }
@@ -189,12 +193,12 @@ public final class TransformerGraph {
         return result.output();
     }
 
-    private SDVariable feedForward(String name, SDVariable x) {
+    private SDVariable feedForward(String name, SDVariable x, Side side) {
         int d = config.modelDim();
         int f = config.ffnDim();
         SDVariable hidden = sd.nn().relu(x.mmul(params.get(sd, name + ".w1", new Init.Xavier(), d, f))
                 .add(params.get(sd, name + ".b1", new Init.Constant(0), f)), 0);
-        return dropout(hidden).mmul(params.get(sd, name + ".w2", new Init.Xavier(), f, d))
+        return dropout(hidden, side, f).mmul(params.get(sd, name + ".w2", new Init.Xavier(), f, d))
                 .add(params.get(sd, name + ".b2", new Init.Constant(0), d));
     }
 
@@ -208,15 +212,13 @@ public final class TransformerGraph {
                 params.get(sd, name + ".b", new Init.Constant(0), d), false, 1);
     }
 
-    private SDVariable dropout(SDVariable x) {
+    /** Inverted dropout: the mask (0 or 1/keep) is fed, see {@link DropoutMasks}. */
+    private SDVariable dropout(SDVariable x, Side side, int width) {
         if (mode != Mode.TRAIN || config.dropout() == 0) {
             return x;
         }
-        // ND4J's dropout ops have no derivative: build inverted dropout from a uniform draw instead;
-        // floor(u + keep) is 1 with probability keep and has zero gradient.
-        double keep = 1.0 - config.dropout();
-        SDVariable uniform = new DistributionUniform(sd, sd.shape(x), 0.0, 1.0, type).outputVariable();
-        return x.mul(sd.math().floor(uniform.add(keep)).div(keep));
+        int index = side == Side.SOURCE ? sourceDropoutSites++ : targetDropoutSites++;
+        return x.mul(DropoutMasks.placeholder(sd, side, index, type, width));
     }
 
     private SDVariable paddingMask(SDVariable ids) {

@@ -1,0 +1,74 @@
+package dev.fulcrum.model.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.fulcrum.model.TranslationModel;
+import dev.fulcrum.model.config.Knobs;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A point training can resume from: a complete model directory ({@code model/}, loadable on its own by
+ * {@link ModelStore}) plus what only training needs — the round and step reached, the knobs in force and
+ * the optimiser's state ({@code updater.bin}). Its {@code manifest.json} holds the trainer state's scalars and
+ * the SHA-256 of every file outside the model's own manifest. A checkpoint is written beside its target and renamed into place, so a
+ * crash never leaves half of one.
+ */
+public final class TrainingCheckpoint {
+    static final String FORMAT = "fulcrum-checkpoint";
+    private static final String MODEL_DIR = "model";
+    private static final String UPDATER = "updater.bin";
+
+    /** Training progress stored with the model: rounds finished, steps taken, knobs, optimiser state. */
+    public record TrainerState(int round, long step, Knobs knobs, INDArray updaterState) {
+    }
+
+    /** What a checkpoint holds. */
+    public record Loaded(TranslationModel model, TrainerState state) {
+    }
+
+    /** The checkpoint's manifest.json: the trainer state's scalars and the checksums of the other files. */
+    record Index(String format, int version, int round, long step, Knobs knobs, long updaterLength,
+                 Map<String, Manifest.FileEntry> files) {
+    }
+
+    private TrainingCheckpoint() {
+    }
+
+    public static void save(Path dir, TranslationModel model, TrainerState state) throws IOException {
+        ModelLayout.requireReplaceable(dir);
+        AtomicReplace.directory(dir, staging -> {
+            ModelStore.writeFiles(model, Files.createDirectory(staging.resolve(MODEL_DIR)));
+            ParamsFile.write(state.updaterState(), staging.resolve(UPDATER));
+            Map<String, Manifest.FileEntry> files = new TreeMap<>();
+            for (String name : new String[] {UPDATER, MODEL_DIR + "/" + ModelLayout.MANIFEST}) {
+                Path file = staging.resolve(name);
+                files.put(name, new Manifest.FileEntry(Files.size(file), Manifest.sha256(file)));
+            }
+            Json.write(new Index(FORMAT, ModelLayout.FORMAT_VERSION, state.round(), state.step(), state.knobs(),
+                    state.updaterState().length(), files), staging.resolve(ModelLayout.MANIFEST));
+            return null;
+        });
+    }
+
+    /** @throws ModelFormatException naming the first missing or damaged file */
+    public static Loaded load(Path dir) throws IOException {
+        Path indexFile = dir.resolve(ModelLayout.MANIFEST);
+        if (!Files.isRegularFile(indexFile)) {
+            throw new ModelFormatException(indexFile, "is missing: not a checkpoint directory");
+        }
+        Index index = Json.read(indexFile, Index.class, "a checkpoint index");
+        ModelLayout.requireFormat(indexFile, index.format(), FORMAT, index.version());
+        for (Map.Entry<String, Manifest.FileEntry> entry : index.files().entrySet()) {
+            Manifest.verifyFile(dir.resolve(entry.getKey()), entry.getValue());
+        }
+        TranslationModel model = ModelStore.load(dir.resolve(MODEL_DIR));
+        INDArray updater = Nd4j.create(model.transformer().parameters().dataType(), 1, index.updaterLength());
+        ParamsFile.read(dir.resolve(UPDATER), updater);
+        return new Loaded(model, new TrainerState(index.round(), index.step(), index.knobs(), updater));
+    }
+}

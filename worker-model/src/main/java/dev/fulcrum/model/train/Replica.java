@@ -1,0 +1,71 @@
+package dev.fulcrum.model.train;
+
+import java.util.List;
+
+import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.config.TrainingConfig;
+import dev.fulcrum.model.data.BatchStream;
+import dev.fulcrum.model.data.Batcher;
+import dev.fulcrum.model.transformer.Transformer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One data-parallel replica of parameter-averaging training: its own model copy, optimiser and batch
+ * stream over its share of the corpus. Every round it starts from the averaged state it is given and takes
+ * a number of steps. All replicas are at the same global step, and a replica consumes one minibatch per
+ * step, so its stream position is the global step: a resumed run feeds exactly the same batches.
+ */
+public final class Replica {
+    private final Transformer model;
+    private final TrainingStep step;
+    private final BatchStream stream;
+
+    /** What a round starts from: the averaged parameters and optimiser state, and the global step. */
+    public record Start(float[] parameters, float[] updaterState, long step, Knobs knobs, int steps)
+            implements java.io.Serializable {
+    }
+
+    /** This replica's state after the round, and what it did. */
+    public record Result(float[] parameters, float[] updaterState, double lossSum, long tokens, int steps,
+                         double seconds) {
+    }
+
+    /**
+     * @param pairs this replica's share of the corpus (token ids without specials)
+     * @param index which replica this is: decides its dropout masks and gate noise
+     */
+    public Replica(ModelConfig config, TrainingConfig training, List<int[][]> pairs, int index) {
+        this.model = Transformer.initialize(config, training.seed(), DataType.FLOAT);
+        this.step = new TrainingStep(model, training, index);
+        this.stream = new BatchStream(pairs, new Batcher(config.maxLength(), training.batchTokens()),
+                training.seed() * 31 + index);
+    }
+
+    /** False when every pair of this replica's share was too long (or it had none): it cannot train. */
+    public boolean hasData() {
+        return stream.batchesPerEpoch() > 0;
+    }
+
+    /** Pairs of this replica's share left out because a side exceeds the model's maximum length. */
+    public int droppedTooLong() {
+        return stream.droppedTooLong();
+    }
+
+    public Result train(Start start) {
+        long began = System.nanoTime();
+        model.parameters().flat().assign(Nd4j.createFromArray(start.parameters()).reshape(1, -1));
+        step.restore(start.step(), Nd4j.createFromArray(start.updaterState()).reshape(1, -1));
+        double lossSum = 0;
+        long tokens = 0;
+        for (int i = 0; i < start.steps(); i++) {
+            MultiDataSet batch = stream.at(step.step());
+            lossSum += step.fit(batch, start.knobs()).loss();
+            tokens += Batcher.realTokens(batch);
+        }
+        return new Result(model.parameters().flat().toFloatVector(), step.updaterState().toFloatVector(), lossSum,
+                tokens, start.steps(), (System.nanoTime() - began) / 1e9);
+    }
+}
