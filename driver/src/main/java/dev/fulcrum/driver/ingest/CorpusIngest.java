@@ -51,7 +51,7 @@ public final class CorpusIngest {
                 .map(new PairCheck(options.maxChars()), Encoders.row(RawPair.SCHEMA));
         Dataset<Row> tagged = markDuplicates(checked);
         IngestReport report = count(tagged, path);
-        requireMostlyClean(report, options.maxBadFraction());
+        requireUsable(report, options.maxBadFraction());
         Dataset<Row> pairs = tagged.filter(col("reason").isNull())
                 .orderBy("origin", "position")
                 .select("source", "target");
@@ -85,14 +85,13 @@ public final class CorpusIngest {
                 dropped.put(DropReason.valueOf(row.getString(0)), row.getLong(1));
             }
         }
-        IngestReport report = new IngestReport(corpus, kept, dropped);
-        if (report.read() == 0) {
-            throw new CorpusException("no rows in corpus " + corpus);
-        }
-        return report;
+        return new IngestReport(corpus, kept, dropped);
     }
 
-    private static void requireMostlyClean(IngestReport report, double maxBadFraction) {
+    private static void requireUsable(IngestReport report, double maxBadFraction) {
+        if (report.read() == 0) {
+            throw new CorpusException("no rows in corpus " + report.corpus());
+        }
         if (report.badFraction() > maxBadFraction) {
             throw new CorpusException(String.format(Locale.ROOT,
                     "too many bad rows: %.1f%% dropped, above ingest.maxBadFraction = %s%n%s",

@@ -26,8 +26,8 @@ final class PoParser {
     static List<RawPair> parse(byte[] bytes) {
         Charset charset = Catalogs.declaredCharset(new String(bytes, StandardCharsets.ISO_8859_1));
         PoParser parser = new PoParser();
-        int start = 0;
-        for (int i = 0; i <= bytes.length; i++) {
+        int start = hasUtf8Bom(bytes) ? 3 : 0;
+        for (int i = start; i <= bytes.length; i++) {
             if (i == bytes.length || bytes[i] == '\n') {
                 int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
                 parser.line(bytes, start, end - start, charset);
@@ -40,8 +40,7 @@ final class PoParser {
 
     private void line(byte[] bytes, int offset, int length, Charset charset) {
         String strict = StrictDecoder.decode(bytes, offset, length, charset);
-        String text = (strict != null ? strict : new String(bytes, offset, length, charset))
-                .replace("\uFEFF", "").strip();
+        String text = (strict != null ? strict : new String(bytes, offset, length, charset)).strip();
         if (text.startsWith("#~")) {
             finishEntry(); // also forgets flags that preceded the obsolete entry
         } else if (text.isEmpty() || text.startsWith("#")) {
@@ -83,6 +82,10 @@ final class PoParser {
             Catalogs.addPairs(entry.msgid.toString(), plural, forms, reason, pairs);
         }
         entry = new Entry();
+    }
+
+    private static boolean hasUtf8Bom(byte[] bytes) {
+        return bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
     }
 
     /** Appends the content of a C string literal {@code "..."}, escapes resolved. */

@@ -57,7 +57,8 @@ class CatalogParserTest {
 
     @Test
     void poEntriesWithPluralsContinuationsEscapesAndFlags() {
-        List<RawPair> pairs = PoParser.parse(PO.getBytes(StandardCharsets.UTF_8));
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        List<RawPair> pairs = PoParser.parse(concat(bom, PO.getBytes(StandardCharsets.UTF_8)));
         assertEquals(List.of(
                 RawPair.of("&Open", "&Ouvrir"),
                 RawPair.of("File", "Fichier"),
