@@ -13,6 +13,11 @@ fulcrum_die() {
   exit 1
 }
 
+# Maven's console library prints colour resets even in batch mode.
+fulcrum_strip_colour() {
+  sed 's/\x1b\[[0-9;]*m//g'
+}
+
 # sed, not mvn help:evaluate: instant, offline, and the properties read here are one-line literals.
 fulcrum_pom_property() {
   local name=$1 value
@@ -33,11 +38,16 @@ fulcrum_spark_release() {
 # Fills $SPARK_HOME/jars with spark-core + spark-sql and their runtime dependencies, as a Spark
 # distribution's jars/ (bin/spark-home/pom.xml says why it looks the way it does). Skipped when the
 # marker names the wanted versions; a partial copy never gets the marker (copied to a temp dir first).
+# A real Spark distribution (it has a RELEASE file) given as FULCRUM_SPARK_HOME is used as it is; any other
+# jars/ without the marker is not ours to replace.
 fulcrum_assemble_spark_home() {
   local home=$1 want marker="$1/.fulcrum-spark-release"
   want=$(fulcrum_spark_release)
-  if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
+  if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]] || [[ -f "$home/RELEASE" ]]; then
     return 0
+  fi
+  if [[ -d "$home/jars" && ! -f "$marker" ]]; then
+    fulcrum_die "$home/jars was not assembled by Fulcrum (no $(basename "$marker")): remove it or set FULCRUM_SPARK_HOME elsewhere"
   fi
   mkdir -p "$home"
   (
@@ -51,7 +61,7 @@ fulcrum_assemble_spark_home() {
     mvn -q -B -Dstyle.color=never -f "$FULCRUM_ROOT/bin/spark-home/pom.xml" dependency:copy-dependencies \
       -Dspark.version="$(fulcrum_pom_property spark.version)" \
       -Dscala.binary.version="$(fulcrum_pom_property scala.binary.version)" \
-      -Dspark.home.jars="$home/jars.tmp" >&2 ||
+      -Dspark.home.jars="$home/jars.tmp" 2>&1 | fulcrum_strip_colour >&2 ||
       fulcrum_die "assembling SPARK_HOME failed (mvn above); nothing was left in $home/jars"
     mv "$home/jars.tmp" "$home/jars"
     echo "$want" >"$marker"

@@ -43,13 +43,19 @@ class LocalClusterTest {
         Path jar = appJar(PartitionProbeJob.class, tmp.resolve("probe.jar"));
         List<Integer> ports;
         List<Long> pids = new ArrayList<>();
+        long t0 = System.nanoTime();
+        long started;
+        long submitted;
+        long stopping;
         try (LocalCluster cluster = LocalCluster.start(Path.of("target", "local-cluster"), WORKERS)) {
+            started = System.nanoTime();
             ports = cluster.ports();
             pids.addAll(cluster.daemonPids());
             assertEquals(WORKERS, cluster.aliveWorkers().size(), "workers ALIVE at " + cluster.masterWebUi());
 
             LocalCluster.Submission run = cluster.submit(Duration.ofSeconds(150),
                     "--class", PartitionProbeJob.class.getName(), jar.toString(), "2", "10000");
+            submitted = System.nanoTime();
             assertEquals(0, run.exitCode(), run::describe);
             List<Map<String, String>> probes = probes(run.stdout());
             pids.addAll(probes.stream().map(p -> Long.parseLong(p.get("pid"))).toList());
@@ -72,7 +78,10 @@ class LocalClusterTest {
             List<LocalCluster.ExecutorRun> executors = cluster.finishedExecutors(appId, 2, Duration.ofSeconds(20));
             assertEquals(2, executors.stream().map(LocalCluster.ExecutorRun::workerId).distinct().count(),
                     "the Workers report one executor each: " + executors);
+            stopping = System.nanoTime();
         }
+        System.out.printf("LocalClusterTest: start %.1f s, spark-submit %.1f s, stop %.1f s%n", (started - t0) / 1e9,
+                (submitted - started) / 1e9, (System.nanoTime() - stopping) / 1e9);
 
         for (int port : ports) {
             assertFalse(LocalCluster.isListening(port), "port " + port + " still open after stop");

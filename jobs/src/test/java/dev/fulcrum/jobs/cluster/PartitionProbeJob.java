@@ -38,8 +38,10 @@ public final class PartitionProbeJob {
         SparkConf conf = new SparkConf().setAppName("fulcrum-partition-probe");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             // Tasks go to whichever executors are registered when the stage starts: wait for all of them,
-            // or both partitions may run one after the other on the first executor.
-            awaitExecutors(sc, partitions, 60_000);
+            // or both partitions may run one after the other on the first executor. (Local mode: the driver runs all.)
+            if (!sc.isLocal()) {
+                awaitExecutors(sc, partitions, 60_000);
+            }
             List<Integer> values = IntStream.range(0, partitions * perPartition).boxed().collect(Collectors.toList());
             List<String> probes = sc.parallelize(values, partitions)
                     .mapPartitionsWithIndex(PartitionProbeJob::probe, false)
