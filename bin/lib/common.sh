@@ -30,19 +30,14 @@ fulcrum_java17_opens() {
   fulcrum_pom_property java17.opens
 }
 
-# The versions a SPARK_HOME must match; written to its marker file.
-fulcrum_spark_release() {
-  echo "spark $(fulcrum_pom_property spark.version) scala $(fulcrum_pom_property scala.binary.version)"
-}
-
 # Fills $SPARK_HOME/jars with spark-core + spark-sql and their runtime dependencies, as a Spark
 # distribution's jars/ (bin/spark-home/pom.xml says why it looks the way it does). Skipped when the
 # marker names the wanted versions; a partial copy never gets the marker (copied to a temp dir first).
 # A real Spark distribution (it has a RELEASE file) given as FULCRUM_SPARK_HOME is used as it is; any other
 # jars/ without the marker is not ours to replace.
 fulcrum_assemble_spark_home() {
-  local home=$1 want marker="$1/.fulcrum-spark-release"
-  want=$(fulcrum_spark_release)
+  local home=$1 spark_version=$2 scala_version=$3
+  local want="spark $spark_version scala $scala_version" marker="$home/.fulcrum-spark-release"
   if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]] || [[ -f "$home/RELEASE" ]]; then
     return 0
   fi
@@ -59,8 +54,7 @@ fulcrum_assemble_spark_home() {
     echo "Assembling SPARK_HOME ($want) in $home from Maven ..." >&2
     rm -rf "$home/jars" "$home/jars.tmp" "$marker"
     mvn -q -B -Dstyle.color=never -f "$FULCRUM_ROOT/bin/spark-home/pom.xml" dependency:copy-dependencies \
-      -Dspark.version="$(fulcrum_pom_property spark.version)" \
-      -Dscala.binary.version="$(fulcrum_pom_property scala.binary.version)" \
+      -Dspark.version="$spark_version" -Dscala.binary.version="$scala_version" \
       -Dspark.home.jars="$home/jars.tmp" 2>&1 | fulcrum_strip_colour >&2 ||
       fulcrum_die "assembling SPARK_HOME failed (mvn above); nothing was left in $home/jars"
     mv "$home/jars.tmp" "$home/jars"
@@ -70,11 +64,15 @@ fulcrum_assemble_spark_home() {
 }
 
 fulcrum_spark_home() {
+  # Plain assignments, so that a property missing from pom.xml stops the script (set -e).
+  local spark_version scala_version
+  spark_version=$(fulcrum_pom_property spark.version)
+  scala_version=$(fulcrum_pom_property scala.binary.version)
   export SPARK_HOME="${FULCRUM_SPARK_HOME:-$FULCRUM_ROOT/target/spark-home}"
-  fulcrum_assemble_spark_home "$SPARK_HOME"
+  fulcrum_assemble_spark_home "$SPARK_HOME" "$spark_version" "$scala_version"
   # Without it Spark's launcher (Worker -> executor command) searches a source tree and fails:
   # "Cannot find any build directories".
-  export SPARK_SCALA_VERSION="$(fulcrum_pom_property scala.binary.version)"
+  export SPARK_SCALA_VERSION="$scala_version"
   # Every port on loopback: the cluster and the driver talk over 127.0.0.1 on this machine.
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   fulcrum_native_env
