@@ -18,6 +18,12 @@ public record HeadPlan(Map<String, Integer> keptHeads) {
         keptHeads = Map.copyOf(keptHeads);
     }
 
+    /** Attention heads the model computes, over all its attention layers. */
+    public int totalHeads(ModelConfig config) {
+        return TransformerGraph.attentionLayers(config).stream()
+                .mapToInt(layer -> keptHeads.getOrDefault(layer, config.heads())).sum();
+    }
+
     Heads heads(String layer, ModelConfig config, boolean sampleGates) {
         Integer kept = keptHeads.get(layer);
         if (kept == null) {

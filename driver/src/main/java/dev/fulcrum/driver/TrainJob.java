@@ -1,0 +1,194 @@
+package dev.fulcrum.driver;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.fulcrum.driver.config.RunConfig;
+import dev.fulcrum.driver.data.Vocabularies;
+import dev.fulcrum.driver.ingest.CorpusIngest;
+import dev.fulcrum.driver.ingest.IngestResult;
+import dev.fulcrum.driver.run.CheckpointWriter;
+import dev.fulcrum.driver.run.MetricsLog;
+import dev.fulcrum.driver.run.RoundProgress;
+import dev.fulcrum.driver.run.RunDirectory;
+import dev.fulcrum.driver.train.DistributedTrainer;
+import dev.fulcrum.driver.train.ParameterAveraging;
+import dev.fulcrum.driver.train.RoundListener;
+import dev.fulcrum.driver.train.RoundReport;
+import dev.fulcrum.driver.train.RoundState;
+import dev.fulcrum.driver.train.TrainingData;
+import dev.fulcrum.driver.train.Tuner;
+import dev.fulcrum.model.Provenance;
+import dev.fulcrum.model.TranslationModel;
+import dev.fulcrum.model.data.Batcher;
+import dev.fulcrum.model.io.ModelStore;
+import dev.fulcrum.model.io.TrainingCheckpoint;
+import dev.fulcrum.model.text.BpeModel;
+import dev.fulcrum.model.text.BpeTokenizer;
+import dev.fulcrum.model.transformer.Transformer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The main job, one straight line: ingest → hold out validation → vocabulary → encode and deal to replicas →
+ * rounds of parameter averaging (validation, tuner, checkpoint, metrics after each) → final model. With
+ * {@code resume}, the model, optimiser state, step, round and knobs come from the newest good checkpoint
+ * and training continues with the next round; everything else is derived again, deterministically.
+ */
+public final class TrainJob {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper().enable(
+                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    private final SparkSession spark;
+    private final RunConfig config;
+    private final RunDirectory run;
+    private final PrintStream out;
+    private final Tuner tuner;
+
+    /**
+     * The trained model, the state and report of the last round (no report when no round was left to run),
+     * and example translations (source, reference, output).
+     */
+    public record Result(TranslationModel model, RoundState last, Optional<RoundReport> finalReport,
+                         List<String[]> examples) {
+    }
+
+    public TrainJob(SparkSession spark, RunConfig config, PrintStream out, Tuner tuner) {
+        this.spark = spark;
+        this.config = config;
+        this.run = new RunDirectory(Path.of(config.output().dir()));
+        this.out = out;
+        this.tuner = tuner;
+    }
+
+    public Result run(boolean resume) throws IOException {
+        Optional<TrainingCheckpoint.Loaded> checkpoint = resume ? resumePoint() : startFresh();
+        IngestResult corpus = ingest(config.corpus().train());
+        TrainingData.Split split = split(corpus);
+        BpeModel vocabulary = checkpoint.map(c -> c.model().vocabulary())
+                .orElseGet(() -> Vocabularies.learn(split.train(), config.vocab()));
+        out.printf("vocabulary: %,d tokens%n", vocabulary.vocabulary().size());
+
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int replicas = config.rounds().replicas() > 0 ? config.rounds().replicas() : context.defaultParallelism();
+        JavaRDD<int[][]> shares = TrainingData.shares(split.train(), context.broadcast(vocabulary), replicas);
+        RoundState start = checkpoint.map(TrainJob::stateOf)
+                .orElseGet(() -> freshState(vocabulary, TrainingData.fingerprint(corpus.pairs())));
+        Transformer transformer = start.model().transformer();
+        DistributedTrainer.Validation validation = validation(split.valid(), vocabulary);
+        out.printf("training: %d replicas × %d steps per round, %d rounds, %,d parameters%n", replicas,
+                config.rounds().stepsPerRound(), config.rounds().rounds(), transformer.parameters().size());
+
+        ParameterAveraging averaging = ParameterAveraging.over(context, shares, transformer.config(),
+                config.training());
+        AtomicReference<RoundReport> lastReport = new AtomicReference<>();
+        List<RoundListener> listeners = new ArrayList<>(listeners());
+        listeners.add((report, state) -> lastReport.set(report));
+        RoundState last = new DistributedTrainer(averaging, config, validation, tuner, listeners,
+                context.defaultParallelism()).train(start);
+        shares.unpersist();
+        ModelStore.save(last.model(), run.model());
+        out.println("model saved to " + run.model());
+        return new Result(last.model(), last, Optional.ofNullable(lastReport.get()),
+                examples(last.model(), validation));
+    }
+
+    private Optional<TrainingCheckpoint.Loaded> resumePoint() throws IOException {
+        Optional<TrainingCheckpoint.Loaded> loaded = run.latestGoodCheckpoint(warning -> out.println("warning: " + warning));
+        if (loaded.isEmpty()) {
+            throw new IllegalStateException("nothing to resume: " + run.checkpoints() + " holds no usable checkpoint");
+        }
+        int round = loaded.get().state().round();
+        out.printf("resuming after round %d (step %d)%n", round, loaded.get().state().step());
+        new MetricsLog(run.metrics()).truncateAfter(round);
+        return loaded;
+    }
+
+    /** A new run never overwrites another run's checkpoints: that run could only be resumed or moved. */
+    private Optional<TrainingCheckpoint.Loaded> startFresh() throws IOException {
+        if (!run.checkpointsNewestFirst().isEmpty() || Files.exists(run.metrics())) {
+            throw new IllegalStateException(run.root() + " already holds a run: continue it with --resume, or "
+                    + "choose another output directory (--out DIR), or delete it");
+        }
+        Files.createDirectories(run.root());
+        Files.writeString(run.config(), config.rendered(), StandardCharsets.UTF_8);
+        return Optional.empty();
+    }
+
+    private IngestResult ingest(String path) throws IOException {
+        IngestResult result = CorpusIngest.ingest(spark, path, config.ingest());
+        out.println(result.report().summary());
+        Files.writeString(run.ingestReport(), JSON.writeValueAsString(result.report()), StandardCharsets.UTF_8);
+        return result;
+    }
+
+    private TrainingData.Split split(IngestResult corpus) throws IOException {
+        if (config.corpus().valid().isEmpty()) {
+            return TrainingData.holdOut(corpus.pairs(), config.split(), config.training().seed());
+        }
+        Dataset<Row> valid = CorpusIngest.ingest(spark, config.corpus().valid(), config.ingest()).pairs();
+        List<String[]> pairs = new ArrayList<>();
+        for (Row row : valid.collectAsList()) {
+            pairs.add(new String[] {row.getString(0), row.getString(1)});
+        }
+        return new TrainingData.Split(corpus.pairs(), pairs);
+    }
+
+    private RoundState freshState(BpeModel vocabulary, String fingerprint) {
+        Transformer transformer = Transformer.initialize(config.model().withVocabSize(vocabulary.vocabulary().size()),
+                config.training().seed(), DataType.FLOAT);
+        Provenance provenance = Provenance.of(transformer.config(), config.training(), fingerprint,
+                GitRevision.current(), Instant.now()).withDecision(1, config.knobs(), "initial knobs (configuration)");
+        float[] updater = new float[(int) (2 * transformer.parameters().size())];
+        return new RoundState(new TranslationModel(transformer, vocabulary, provenance), updater, 0, 0, config.knobs());
+    }
+
+    private static RoundState stateOf(TrainingCheckpoint.Loaded checkpoint) {
+        TrainingCheckpoint.TrainerState state = checkpoint.state();
+        return new RoundState(checkpoint.model(), state.updaterState().toFloatVector(), state.round(), state.step(),
+                state.knobs());
+    }
+
+    private DistributedTrainer.Validation validation(List<String[]> pairs, BpeModel vocabulary) {
+        BpeTokenizer tokenizer = new BpeTokenizer(vocabulary);
+        List<int[][]> encoded = new ArrayList<>();
+        for (String[] pair : pairs) {
+            encoded.add(new int[][] {tokenizer.encode(pair[0]), tokenizer.encode(pair[1])});
+        }
+        Batcher.Batches batches = new Batcher(config.model().maxLength(), config.training().batchTokens())
+                .batch(encoded, config.training().seed());
+        out.printf("validation: %,d pairs (%,d longer than model.maxLength left out of the loss)%n", pairs.size(),
+                batches.droppedTooLong());
+        return DistributedTrainer.Validation.of(pairs, batches.batches(), config.eval().bleuSentences());
+    }
+
+    private List<RoundListener> listeners() {
+        return List.of(new RoundProgress(out, config.rounds().maxMinutes()), new MetricsLog(run.metrics()),
+                new CheckpointWriter(run, config.output().keepCheckpoints()));
+    }
+
+    private List<String[]> examples(TranslationModel model, DistributedTrainer.Validation validation) {
+        int count = Math.min(config.eval().examples(), validation.bleuSources().size());
+        List<String> sources = validation.bleuSources().subList(0, count);
+        List<String> outputs = new dev.fulcrum.model.eval.Evaluator(model.transformer())
+                .quality(new BpeTokenizer(model.vocabulary()), sources, validation.bleuReferences().subList(0, count),
+                        config.decode(), config.eval().batchSize()).hypotheses();
+        List<String[]> examples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            examples.add(new String[] {sources.get(i), validation.bleuReferences().get(i), outputs.get(i)});
+        }
+        return examples;
+    }
+}

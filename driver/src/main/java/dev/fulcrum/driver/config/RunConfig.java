@@ -1,0 +1,236 @@
+package dev.fulcrum.driver.config;
+
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import dev.fulcrum.driver.ingest.CorpusFormat;
+import dev.fulcrum.driver.ingest.IngestOptions;
+import dev.fulcrum.model.config.Check;
+import dev.fulcrum.model.config.ConfigException;
+import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.config.TrainingConfig;
+import dev.fulcrum.model.decode.DecodeOptions;
+
+/**
+ * Everything a run can be told, read once from HOCON and validated once, before Spark starts. The defaults
+ * and the documentation of every key are {@code fulcrum-defaults.conf}; a run file and {@code key=value}
+ * overrides are layered on top. {@code rendered} is the merged configuration as HOCON, stored with every run
+ * so that {@code --resume} reads back exactly what the run started with. An unknown key, a value of the wrong type or out of range is a
+ * {@link ConfigException} naming the key and what is allowed.
+ */
+public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab vocab, ModelConfig model,
+                        TrainingConfig training, Rounds rounds, Knobs knobs, DecodeOptions decode, Eval eval,
+                        SparkSettings spark, Output output, String rendered) implements Serializable {
+
+    private static final String DEFAULTS = "fulcrum-defaults.conf";
+
+    /** Where the pairs come from. */
+    public record Corpus(String train, String valid) implements Serializable {
+    }
+
+    /** Validation pairs held out of the training corpus when no validation corpus is given. */
+    public record Split(double validFraction, int validMax) implements Serializable {
+        public Split {
+            Check.that(validFraction > 0 && validFraction < 0.5, "split.validFraction", validFraction,
+                    "a number in (0, 0.5)");
+            Check.intRange("split.validMax", validMax, 1, 10_000_000);
+        }
+    }
+
+    public record Vocab(int size, int minPairCount) implements Serializable {
+        public Vocab {
+            Check.intRange("vocab.size", size, 300, 1 << 20);
+            Check.intRange("vocab.minPairCount", minPairCount, 1, 1_000_000);
+        }
+    }
+
+    /**
+     * @param stepsPerRound averaging frequency: steps each replica takes between averagings
+     * @param replicas      data-parallel replicas; 0 = Spark's default parallelism
+     * @param maxMinutes    training-time budget; 0 = none
+     */
+    public record Rounds(int rounds, int stepsPerRound, int replicas, double maxMinutes) implements Serializable {
+        public Rounds {
+            Check.intRange("train.rounds", rounds, 1, 1_000_000);
+            Check.intRange("train.stepsPerRound", stepsPerRound, 1, 1_000_000);
+            Check.intRange("train.replicas", replicas, 0, 100_000);
+            Check.range("train.maxMinutes", maxMinutes, 0, 1e7);
+        }
+    }
+
+    public record Eval(int bleuSentences, int batchSize, int examples) implements Serializable {
+        public Eval {
+            Check.intRange("eval.bleuSentences", bleuSentences, 0, 1_000_000);
+            Check.intRange("eval.batchSize", batchSize, 1, 4096);
+            Check.intRange("eval.examples", examples, 0, 1000);
+        }
+    }
+
+    public record SparkSettings(String master, String appName) implements Serializable {
+    }
+
+    public record Output(String dir, int keepCheckpoints) implements Serializable {
+        public Output {
+            Check.that(!dir.isBlank(), "output.dir", "\"\"", "a directory path");
+            Check.intRange("output.keepCheckpoints", keepCheckpoints, 2, 10_000);
+        }
+    }
+
+    /** The defaults alone. */
+    public static RunConfig defaults() {
+        return load(null, List.of());
+    }
+
+    /**
+     * Defaults, then {@code file} (may be null), then {@code overrides} ({@code key=value}, HOCON values).
+     *
+     * @throws ConfigException for a missing file, a malformed file or override, an unknown key or a bad value
+     */
+    public static RunConfig load(Path file, List<String> overrides) {
+        Config defaults = ConfigFactory.parseResources(RunConfig.class, "/" + DEFAULTS);
+        Config user = ConfigFactory.empty();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("--conf", file, "an existing configuration file");
+            }
+            user = parse("--conf " + file, () -> ConfigFactory.parseFile(file.toFile(),
+                    ConfigParseOptions.defaults().setAllowMissing(false)));
+        }
+        for (String override : overrides) {
+            user = parseOverride(override).withFallback(user);
+        }
+        rejectUnknownKeys(user, defaults);
+        return from(user.withFallback(defaults).resolve());
+    }
+
+    private static RunConfig from(Config config) {
+        Values c = new Values(config);
+        return new RunConfig(
+                new Corpus(c.text("corpus.train"), c.text("corpus.valid")),
+                new IngestOptions(CorpusFormat.parse(c.text("ingest.format")), c.text("ingest.sourceColumn"),
+                        c.text("ingest.targetColumn"), c.text("ingest.sourceLang"), c.text("ingest.targetLang"),
+                        c.integer("ingest.maxChars"), c.number("ingest.maxBadFraction")),
+                new Split(c.number("split.validFraction"), c.integer("split.validMax")),
+                new Vocab(c.integer("vocab.size"), c.integer("vocab.minPairCount")),
+                new ModelConfig(c.integer("vocab.size"), c.integer("model.modelDim"), c.integer("model.heads"),
+                        c.integer("model.ffnDim"), c.integer("model.encoderLayers"),
+                        c.integer("model.decoderLayers"), c.number("model.dropout"),
+                        c.number("model.labelSmoothing"), c.integer("model.maxLength"),
+                        c.text("model.normalization"), c.integer("model.sinkhornIterations"),
+                        c.flag("model.headGates")),
+                new TrainingConfig(c.number("train.peakLearningRate"), c.integer("train.warmupSteps"),
+                        c.number("train.clipNorm"), c.integer("train.batchTokens"), c.integer("train.seed")),
+                new Rounds(c.integer("train.rounds"), c.integer("train.stepsPerRound"), c.integer("train.replicas"),
+                        c.number("train.maxMinutes")),
+                new Knobs(c.number("knobs.entropyWeight"), c.number("knobs.entropyLow"),
+                        c.number("knobs.entropyHigh"), c.number("knobs.coverageWeight"),
+                        c.number("knobs.gateWeight")),
+                new DecodeOptions(c.integer("decode.beam"), c.number("decode.lengthPenalty"),
+                        c.number("decode.coveragePenalty"), c.number("decode.maxLengthRatio"),
+                        c.integer("decode.maxLengthOffset")),
+                new Eval(c.integer("eval.bleuSentences"), c.integer("eval.batchSize"), c.integer("eval.examples")),
+                new SparkSettings(c.text("spark.master"), c.text("spark.appName")),
+                new Output(c.text("output.dir"), c.integer("output.keepCheckpoints")),
+                config.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false)));
+    }
+
+    /** Typed reads whose type errors (e.g. "abc" for an integer) name the key. */
+    private record Values(Config config) {
+        int integer(String key) {
+            return typed(key, "an integer", () -> config.getInt(key));
+        }
+
+        double number(String key) {
+            return typed(key, "a number", () -> config.getDouble(key));
+        }
+
+        boolean flag(String key) {
+            return typed(key, "true or false", () -> config.getBoolean(key));
+        }
+
+        String text(String key) {
+            return typed(key, "a string", () -> config.getString(key));
+        }
+
+        private <T> T typed(String key, String expected, java.util.function.Supplier<T> reader) {
+            try {
+                return reader.get();
+            } catch (com.typesafe.config.ConfigException.WrongType e) {
+                throw new ConfigException(key, config.getValue(key).unwrapped(), expected);
+            }
+        }
+    }
+
+    /** An override that sets {@code key} to exactly the string {@code value} (quoted for HOCON). */
+    public static String override(String key, String value) {
+        return key + "=" + com.typesafe.config.ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise());
+    }
+
+    private static Config parseOverride(String override) {
+        int equals = override.indexOf('=');
+        if (equals <= 0) {
+            throw new ConfigException("--set", override, "key=value, e.g. train.rounds=20");
+        }
+        String key = override.substring(0, equals).trim();
+        String value = override.substring(equals + 1).trim();
+        return parse("--set " + key, () -> ConfigFactory.parseMap(Map.of(key, parseValue(key, value))));
+    }
+
+    /** A HOCON value (number, boolean, quoted string) or else the bare text as a string. */
+    private static Object parseValue(String key, String value) {
+        try {
+            return ConfigFactory.parseString("v = " + value).getValue("v").unwrapped();
+        } catch (com.typesafe.config.ConfigException e) {
+            return value;
+        }
+    }
+
+    private static void rejectUnknownKeys(Config user, Config defaults) {
+        for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
+            if (!defaults.hasPath(entry.getKey())) {
+                throw new ConfigException(entry.getKey(), entry.getValue().unwrapped(),
+                        "a known key; known keys: " + knownKeys(defaults, entry.getKey()));
+            }
+        }
+    }
+
+    /** The keys of the section {@code key} belongs to, or all sections when the section is unknown too. */
+    private static String knownKeys(Config defaults, String key) {
+        String section = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+        TreeSet<String> known = new TreeSet<>();
+        for (Map.Entry<String, ConfigValue> entry : defaults.entrySet()) {
+            if (!defaults.hasPath(section) || entry.getKey().startsWith(section + ".")) {
+                known.add(entry.getKey());
+            }
+        }
+        return String.join(", ", known);
+    }
+
+    private static Config parse(String what, java.util.function.Supplier<Config> parser) {
+        try {
+            return parser.get();
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(what, "(unparsable)", "valid HOCON: " + e.getMessage());
+        }
+    }
+
+    /** Every key with its default value, for help texts. */
+    public static List<String> documentedKeys() {
+        Config defaults = ConfigFactory.parseResources(RunConfig.class, "/" + DEFAULTS);
+        List<String> keys = new ArrayList<>();
+        defaults.entrySet().forEach(e -> keys.add(e.getKey() + " = " + e.getValue().render()));
+        keys.sort(null);
+        return keys;
+    }
+}

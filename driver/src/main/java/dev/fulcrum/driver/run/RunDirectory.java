@@ -1,0 +1,96 @@
+package dev.fulcrum.driver.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import dev.fulcrum.model.io.ModelFormatException;
+import dev.fulcrum.model.io.TrainingCheckpoint;
+
+/**
+ * The layout of a run's output directory:
+ * <pre>
+ *   run.conf           the merged configuration the run started with (what --resume reads back)
+ *   ingest.json        rows read, kept and dropped by reason
+ *   metrics.jsonl      one JSON line per round
+ *   checkpoints/round-NNNNNN/   the last output.keepCheckpoints checkpoints
+ *   model/             the final model (written when training ends)
+ * </pre>
+ */
+public record RunDirectory(Path root) {
+    private static final String CHECKPOINT_PREFIX = "round-";
+
+    public Path config() {
+        return root.resolve("run.conf");
+    }
+
+    public Path ingestReport() {
+        return root.resolve("ingest.json");
+    }
+
+    public Path metrics() {
+        return root.resolve("metrics.jsonl");
+    }
+
+    public Path model() {
+        return root.resolve("model");
+    }
+
+    public Path checkpoints() {
+        return root.resolve("checkpoints");
+    }
+
+    public Path checkpoint(int round) {
+        return checkpoints().resolve(String.format("%s%06d", CHECKPOINT_PREFIX, round));
+    }
+
+    /** Checkpoint directories, newest first. */
+    public List<Path> checkpointsNewestFirst() throws IOException {
+        if (!Files.isDirectory(checkpoints())) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(checkpoints())) {
+            return entries.filter(p -> p.getFileName().toString().matches(CHECKPOINT_PREFIX + "\\d+"))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                    .toList();
+        }
+    }
+
+    /**
+     * The newest checkpoint that loads and verifies; damaged ones are reported to {@code warnings} and
+     * skipped, so that a crash or a bad disk costs one round, not the run.
+     */
+    public Optional<TrainingCheckpoint.Loaded> latestGoodCheckpoint(Consumer<String> warnings) throws IOException {
+        for (Path checkpoint : checkpointsNewestFirst()) {
+            try {
+                return Optional.of(TrainingCheckpoint.load(checkpoint));
+            } catch (ModelFormatException e) {
+                warnings.accept("checkpoint " + checkpoint.getFileName() + " is damaged, using an older one: "
+                        + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Deletes all but the newest {@code keep} checkpoints. */
+    public void pruneCheckpoints(int keep) throws IOException {
+        List<Path> all = new ArrayList<>(checkpointsNewestFirst());
+        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
+            deleteTree(old);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}

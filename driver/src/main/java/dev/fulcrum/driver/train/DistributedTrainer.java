@@ -1,0 +1,110 @@
+package dev.fulcrum.driver.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.fulcrum.driver.config.RunConfig;
+import dev.fulcrum.model.TranslationModel;
+import dev.fulcrum.model.eval.Evaluator;
+import dev.fulcrum.model.text.BpeTokenizer;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The round loop on the driver: average (see {@link ParameterAveraging}), validate, let the tuner choose the
+ * next knobs, hand the round to the listeners (progress, metrics, checkpoint). Stops after
+ * {@code train.rounds} rounds or the first round that crosses {@code train.maxMinutes}.
+ */
+public final class DistributedTrainer {
+    private final ParameterAveraging averaging;
+    private final RunConfig config;
+    private final Validation validation;
+    private final Tuner tuner;
+    private final List<RoundListener> listeners;
+    private final int driverThreads;
+
+    /**
+     * @param driverThreads native threads for validation on the driver (which does not overlap a round)
+     */
+    public DistributedTrainer(ParameterAveraging averaging, RunConfig config, Validation validation, Tuner tuner,
+                              List<RoundListener> listeners, int driverThreads) {
+        this.averaging = averaging;
+        this.config = config;
+        this.validation = validation;
+        this.tuner = tuner;
+        this.listeners = List.copyOf(listeners);
+        this.driverThreads = driverThreads;
+    }
+
+    /** Trains from {@code start} (round 0 = a fresh model) and returns the state after the last round. */
+    public RoundState train(RoundState start) {
+        long began = System.nanoTime();
+        RoundState state = start;
+        float[] parameters = start.model().transformer().parameters().flat().toFloatVector();
+        for (int round = start.round() + 1; round <= config.rounds().rounds(); round++) {
+            ParameterAveraging.Outcome outcome = averaging.round(round, parameters, state.updaterState(),
+                    state.step(), state.knobs(), config.rounds().stepsPerRound());
+            parameters = outcome.parameters();
+            TranslationModel model = state.model();
+            model.transformer().parameters().flat().assign(Nd4j.createFromArray(parameters).reshape(1, -1));
+            RoundReport report = validate(round, state, outcome, (System.nanoTime() - began) / 1e9);
+            Tuner.Decision decision = tuner.decide(report);
+            if (!decision.knobs().equals(state.knobs())) {
+                model = new TranslationModel(model.transformer(), model.vocabulary(),
+                        model.provenance().withDecision(round + 1, decision.knobs(), decision.reason()));
+            }
+            state = new RoundState(model, outcome.updaterState(), round,
+                    state.step() + config.rounds().stepsPerRound(), decision.knobs());
+            notifyListeners(report, state);
+            if (config.rounds().maxMinutes() > 0 && report.elapsedSeconds() >= 60 * config.rounds().maxMinutes()) {
+                break;
+            }
+        }
+        return state;
+    }
+
+    private RoundReport validate(int round, RoundState before, ParameterAveraging.Outcome outcome,
+                                 double elapsedSeconds) {
+        NativeThreads.limit(driverThreads);
+        Evaluator evaluator = new Evaluator(before.model().transformer());
+        Evaluator.LossReport loss = evaluator.loss(validation.batches());
+        double bleu = Double.NaN;
+        double chrf = Double.NaN;
+        if (!validation.bleuSources().isEmpty()) {
+            Evaluator.QualityReport quality = evaluator.quality(new BpeTokenizer(before.model().vocabulary()),
+                    validation.bleuSources(), validation.bleuReferences(), config.decode(),
+                    config.eval().batchSize());
+            bleu = quality.bleu();
+            chrf = quality.chrf();
+        }
+        return new RoundReport(round, config.rounds().rounds(), before.step() + config.rounds().stepsPerRound(),
+                outcome.meanLoss(), outcome.tokens(), outcome.roundSeconds(),
+                outcome.roundSeconds() - outcome.trainSeconds(), loss.nll(), bleu, chrf, loss.attention(),
+                before.knobs(), outcome.replicas(), elapsedSeconds);
+    }
+
+    private void notifyListeners(RoundReport report, RoundState state) {
+        for (RoundListener listener : listeners) {
+            try {
+                listener.onRoundEnd(report, state);
+            } catch (IOException e) {
+                throw new UncheckedIOException("after round " + report.round() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The held-out data: minibatches for the loss, and a sample to translate for BLEU/chrF. */
+    public record Validation(List<MultiDataSet> batches, List<String> bleuSources, List<String> bleuReferences) {
+        public static Validation of(List<String[]> pairs, List<MultiDataSet> batches, int bleuSentences) {
+            List<String> sources = new ArrayList<>();
+            List<String> references = new ArrayList<>();
+            for (String[] pair : pairs.subList(0, Math.min(bleuSentences, pairs.size()))) {
+                sources.add(pair[0]);
+                references.add(pair[1]);
+            }
+            return new Validation(batches, sources, references);
+        }
+    }
+}

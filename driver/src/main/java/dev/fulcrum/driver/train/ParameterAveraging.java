@@ -1,0 +1,86 @@
+package dev.fulcrum.driver.train;
+
+import java.util.List;
+import java.util.UUID;
+
+import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.config.TrainingConfig;
+import dev.fulcrum.model.train.Replica;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Synchronous parameter averaging over Spark (DESIGN's fallback, ADR 0002): every round the driver
+ * broadcasts the averaged parameters, optimiser state and knobs; each partition's replica takes
+ * {@code steps} steps on its share of the data; {@code treeAggregate} sums the replicas' parameters and
+ * optimiser states, and the driver divides by the number of replicas.
+ */
+public final class ParameterAveraging {
+    private final JavaSparkContext spark;
+    private final JavaRDD<int[][]> shares;
+    private final ReplicaSpec spec;
+
+    /** The averaged state after a round, and what every replica did. */
+    public record Outcome(float[] parameters, float[] updaterState, List<RoundSum.ReplicaReport> replicas,
+                          double broadcastSeconds, double roundSeconds) {
+        public double meanLoss() {
+            double loss = replicas.stream().mapToDouble(RoundSum.ReplicaReport::lossSum).sum();
+            return loss / Math.max(1, replicas.stream().mapToInt(RoundSum.ReplicaReport::steps).sum());
+        }
+
+        public long tokens() {
+            return replicas.stream().mapToLong(RoundSum.ReplicaReport::tokens).sum();
+        }
+
+        /** Wall-clock seconds the slowest replica spent training; the rest of the round is overhead. */
+        public double trainSeconds() {
+            return replicas.stream().mapToDouble(RoundSum.ReplicaReport::seconds).max().orElse(0);
+        }
+    }
+
+    /**
+     * Averaging over {@code shares} (one cached partition per replica, see {@link TrainingData#shares}). Each
+     * task gets the native threads of the cores it owns: {@code spark.task.cpus} on a cluster; in local mode
+     * the driver's cores shared by the replicas that run at once.
+     */
+    public static ParameterAveraging over(JavaSparkContext spark, JavaRDD<int[][]> shares, ModelConfig model,
+                                          TrainingConfig training) {
+        int replicas = shares.getNumPartitions();
+        int threads = spark.sc().isLocal()
+                ? Math.max(1, spark.defaultParallelism() / Math.min(replicas, spark.defaultParallelism()))
+                : spark.getConf().getInt("spark.task.cpus", 1);
+        ReplicaSpec spec = new ReplicaSpec(UUID.randomUUID().toString(), model, training, threads);
+        return new ParameterAveraging(spark, shares, spec);
+    }
+
+    ParameterAveraging(JavaSparkContext spark, JavaRDD<int[][]> shares, ReplicaSpec spec) {
+        this.spark = spark;
+        this.shares = shares;
+        this.spec = spec;
+    }
+
+    public int replicas() {
+        return shares.getNumPartitions();
+    }
+
+    public Outcome round(int round, float[] parameters, float[] updaterState, long step, Knobs knobs, int steps) {
+        long began = System.nanoTime();
+        spark.setJobDescription("round " + round + ": broadcast the averaged model");
+        Broadcast<Replica.Start> start = spark.broadcast(new Replica.Start(parameters, updaterState, step, knobs,
+                steps));
+        double broadcastSeconds = (System.nanoTime() - began) / 1e9;
+        spark.setJobDescription("round " + round + ": " + steps + " steps on each of " + replicas()
+                + " replicas, then sum their parameters and optimiser states");
+        RoundSum sum = shares.mapPartitionsWithIndex(new ReplicaTask(spec, start), true)
+                .treeAggregate(new RoundSum(), RoundSum::add, RoundSum::merge);
+        start.destroy();
+        if (sum.replicas().isEmpty()) {
+            throw new IllegalStateException("no replica could train: every sentence pair is longer than "
+                    + "model.maxLength = " + spec.model().maxLength() + " tokens");
+        }
+        return new Outcome(sum.meanParameters(), sum.meanUpdaterState(), sum.replicas(), broadcastSeconds,
+                (System.nanoTime() - began) / 1e9);
+    }
+}

@@ -1,0 +1,6 @@
+package dev.fulcrum.driver.train;
+
+/** Receives every finished round (progress, metrics, checkpoints); the training loop knows none of them. */
+public interface RoundListener {
+    void onRoundEnd(RoundReport report, RoundState state) throws java.io.IOException;
+}

@@ -1,0 +1,32 @@
+package dev.fulcrum.driver.train;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.fulcrum.model.config.Knobs;
+
+/**
+ * Everything known after an averaging round: what listeners (progress, metrics, checkpoints) and the
+ * tuner see.
+ *
+ * @param trainLoss       mean training loss (smoothed CE + penalties) over all replicas' steps of the round
+ * @param tokens          real source + target tokens trained on in the round, all replicas
+ * @param roundSeconds    wall-clock seconds of the round (broadcast, training, aggregation)
+ * @param overheadSeconds the part of the round not spent training on the slowest replica
+ * @param validNll        validation NLL per target token
+ * @param bleu            validation BLEU of the decoded sample, NaN when none was decoded
+ * @param attention       per-head attention statistics over the validation set, "layer.statistic" → heads
+ */
+public record RoundReport(int round, int rounds, long step, double trainLoss, long tokens, double roundSeconds,
+                          double overheadSeconds, double validNll, double bleu, double chrf,
+                          Map<String, double[]> attention, Knobs knobs, List<RoundSum.ReplicaReport> replicas,
+                          double elapsedSeconds) {
+
+    public double tokensPerSecond() {
+        return tokens / Math.max(1e-9, roundSeconds);
+    }
+
+    public double validPerplexity() {
+        return Math.exp(validNll);
+    }
+}

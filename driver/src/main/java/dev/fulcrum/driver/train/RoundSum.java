@@ -1,0 +1,72 @@
+package dev.fulcrum.driver.train;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The running sum of replica updates that {@code treeAggregate} builds on the executors, so that the driver
+ * receives one summed state per tree level instead of every replica's full state.
+ */
+final class RoundSum implements Serializable {
+    private float[] parameters;
+    private float[] updaterState;
+    private final List<ReplicaReport> replicas = new ArrayList<>();
+
+    /** What one replica did in a round (no parameters: those are summed). */
+    record ReplicaReport(int partition, String executor, double lossSum, long tokens, int steps, double seconds,
+                         int droppedTooLong) implements Serializable {
+    }
+
+    RoundSum add(ReplicaUpdate update) {
+        parameters = addInto(parameters, update.parameters());
+        updaterState = addInto(updaterState, update.updaterState());
+        replicas.add(new ReplicaReport(update.partition(), update.executor(), update.lossSum(), update.tokens(),
+                update.steps(), update.seconds(), update.droppedTooLong()));
+        return this;
+    }
+
+    RoundSum merge(RoundSum other) {
+        if (other.parameters != null) {
+            parameters = addInto(parameters, other.parameters);
+            updaterState = addInto(updaterState, other.updaterState);
+        }
+        replicas.addAll(other.replicas);
+        return this;
+    }
+
+    List<ReplicaReport> replicas() {
+        return replicas;
+    }
+
+    /** The mean of the summed parameters; {@code null} when no replica trained. */
+    float[] meanParameters() {
+        return divided(parameters);
+    }
+
+    float[] meanUpdaterState() {
+        return divided(updaterState);
+    }
+
+    private float[] divided(float[] sum) {
+        if (sum == null) {
+            return null;
+        }
+        float inverse = 1f / replicas.size();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] *= inverse;
+        }
+        return sum;
+    }
+
+    /** Adds {@code values} into {@code sum} in place; the first addend is copied, never aliased. */
+    private static float[] addInto(float[] sum, float[] values) {
+        if (sum == null) {
+            return values.clone();
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += values[i];
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.fulcrum.driver.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.fulcrum.model.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunConfigTest {
+
+    @Test
+    void defaultsAreValidAndDocumentEveryKey() {
+        RunConfig config = RunConfig.defaults();
+        assertEquals(256, config.model().modelDim());
+        assertEquals(8000, config.model().vocabSize());
+        assertTrue(RunConfig.documentedKeys().contains("train.stepsPerRound = 20"));
+    }
+
+    @Test
+    void fileThenOverridesAreLayeredOnTheDefaults(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("run.conf");
+        Files.writeString(file, "model { heads = 8, normalization = sinkhorn }\ntrain.rounds = 3\n");
+        RunConfig config = RunConfig.load(file, List.of("train.rounds=7", "corpus.train=/data/x y.tsv"));
+        assertEquals(8, config.model().heads());
+        assertEquals("sinkhorn", config.model().normalization());
+        assertEquals(7, config.rounds().rounds());
+        assertEquals("/data/x y.tsv", config.corpus().train());
+        assertEquals(1024, config.model().ffnDim(), "untouched keys keep their defaults");
+    }
+
+    @Test
+    void renderedConfigurationReadsBackTheSame(@TempDir Path dir) throws IOException {
+        RunConfig config = RunConfig.load(null, List.of("model.heads=2", "knobs.gateWeight=0.5"));
+        Path file = dir.resolve("run.conf");
+        Files.writeString(file, config.rendered());
+        assertEquals(config, RunConfig.load(file, List.of()));
+    }
+
+    @Test
+    void unknownKeyIsNamedWithTheKnownKeysOfItsSection() {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.load(null, List.of("model.hedas=8")));
+        assertEquals("model.hedas", e.key());
+        assertTrue(e.getMessage().contains("model.heads"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeAndWrongTypeNameTheKeyAndTheAllowedValues() {
+        ConfigException range = assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("train.stepsPerRound=0")));
+        assertEquals("train.stepsPerRound", range.key());
+        assertTrue(range.getMessage().contains("[1, 1000000]"), range.getMessage());
+        ConfigException type = assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("model.heads=many")));
+        assertEquals("model.heads", type.key());
+        assertTrue(type.getMessage().contains("an integer"), type.getMessage());
+        ConfigException choice = assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("model.normalization=sparsemax")));
+        assertTrue(choice.getMessage().contains("softmax, sinkhorn"), choice.getMessage());
+    }
+
+    @Test
+    void malformedOverrideAndMissingFileAreClearErrors(@TempDir Path dir) {
+        assertEquals("--set", assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("rounds"))).key());
+        assertEquals("--conf", assertThrows(ConfigException.class,
+                () -> RunConfig.load(dir.resolve("missing.conf"), List.of())).key());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.fulcrum.jobs;
+
+import java.io.PrintStream;
+
+import dev.fulcrum.driver.TrainJob;
+import dev.fulcrum.driver.train.RoundState;
+
+/** What a finished training prints: the final validation figures and a few example translations. */
+final class Reports {
+    private Reports() {
+    }
+
+    static void printFinal(PrintStream out, TrainJob.Result result) {
+        RoundState last = result.last();
+        out.println();
+        out.printf("finished after round %d (step %d)%n", last.round(), last.step());
+        result.finalReport().ifPresent(r -> out.printf("validation: BLEU %.2f  chrF %.2f  loss %.3f  ppl %.2f%n",
+                r.bleu(), r.chrf(), r.validNll(), r.validPerplexity()));
+        for (String[] example : result.examples()) {
+            out.println("  source     : " + example[0]);
+            out.println("  reference  : " + example[1]);
+            out.println("  translation: " + example[2]);
+            out.println();
+        }
+    }
+}
