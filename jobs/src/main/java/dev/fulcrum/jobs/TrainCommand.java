@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
         description = {"Train a translation model with parameter averaging on Spark.",
             "Configuration: built-in defaults < --conf FILE < --set key=value (keys: see conf/README.md)."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--conf", paramLabel = "FILE", description = "run configuration (HOCON), e.g. conf/local.conf")
-    Path conf;
+    @Option(names = "--conf", paramLabel = "FILE",
+            description = "run configuration (HOCON); bin/fulcrum's default is conf/local.conf")
+    Path conf = defaultConf();
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override one key, e.g. train.rounds=20")
     List<String> overrides = new ArrayList<>();
@@ -45,6 +46,12 @@ final class TrainCommand implements Callable<Integer> {
             Reports.printFinal(System.out, result);
         }
         return 0;
+    }
+
+    /** The launcher's default run file (bin/fulcrum sets it), else none: the built-in defaults alone. */
+    private static Path defaultConf() {
+        String file = System.getProperty("fulcrum.defaultConf");
+        return file == null ? null : Path.of(file);
     }
 
     /** Read and validated before Spark starts, so that a bad key costs nothing but the error message. */

@@ -33,6 +33,7 @@ public final class Transformer {
         // SameDiff runs gradients in a separate "grad" graph holding its own copies of the variable arrays:
         // create it now and point it at the shared views too, or it would never see an update.
         withoutStdout(trainingGraph::createGradFunction);
+        trainingGraph.getFunction("grad").setEnableCache(false);
         parameters.attach(trainingGraph.getFunction("grad"));
         this.feeds = new GraphFeeds(config, parameters);
     }

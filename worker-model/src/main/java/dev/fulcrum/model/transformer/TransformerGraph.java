@@ -16,6 +16,7 @@ import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.transformer.DropoutMasks.Side;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -40,7 +41,7 @@ public final class TransformerGraph {
     private final Parameters params;
     private final Mode mode;
     private final HeadPlan headPlan;
-    private final SameDiff sd = SameDiff.create();
+    private final SameDiff sd = sharedArrayGraph();
     private final DataType type;
     private final Map<String, SDVariable> statistics = new LinkedHashMap<>();
     private SDVariable penalties;
@@ -59,6 +60,20 @@ public final class TransformerGraph {
 
     public static SameDiff build(ModelConfig config, Parameters params, Mode mode, HeadPlan headPlan) {
         return new TransformerGraph(config, params, mode, headPlan).define();
+    }
+
+    /**
+     * A graph whose variables ARE the arrays given to it. SameDiff M2.1's default holder
+     * (ThreadSafeArrayHolder) stores a per-device copy of every array it is given, so a graph would never see
+     * parameters written into the shared flat vector after it was built (averaging, loading, a step): the
+     * single-thread holder keeps the references. Each graph is used by one thread at a time (one model per
+     * replica). The output cache of placeholder-free ops is off for the same reason.
+     */
+    static SameDiff sharedArrayGraph() {
+        SameDiff sd = SameDiff.create();
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
+        sd.setEnableCache(false);
+        return sd;
     }
 
     /** Names of all attention layers, in graph order: {@code enc0.self, ..., dec0.self, dec0.cross, ...}. */
