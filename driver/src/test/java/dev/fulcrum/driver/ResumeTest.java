@@ -1,0 +1,127 @@
+package dev.fulcrum.driver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fulcrum.driver.config.RunConfig;
+import dev.fulcrum.driver.run.RunDirectory;
+import dev.fulcrum.driver.train.Tuner;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stopping after round k and resuming gives the run an uninterrupted run would have had: same steps,
+ * learning-rate schedule, data order, dropout and optimiser state, hence the same parameters and
+ * validation losses; a damaged newest checkpoint is skipped for the one before.
+ */
+@Tag("slow")
+class ResumeTest {
+    private static SparkSession spark;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws IOException {
+        spark = LocalSpark.start("resume-test");
+        List<String> lines = new ArrayList<>();
+        String[][] nouns = {{"file", "fichier"}, {"folder", "dossier"}, {"page", "page"}, {"user", "utilisateur"}};
+        String[][] verbs = {{"opened", "ouvert"}, {"saved", "enregistré"}, {"deleted", "supprimé"}};
+        for (int i = 0; i < 240; i++) {
+            String[] noun = nouns[i % 4];
+            String[] verb = verbs[(i / 4) % 3];
+            lines.add("the " + noun[0] + " " + i + " was " + verb[0] + "\tle " + noun[1] + " " + i + " a été " + verb[1]);
+        }
+        Files.write(dir.resolve("corpus.tsv"), lines, StandardCharsets.UTF_8);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static RunConfig config(String out, int rounds) {
+        return RunConfig.load(null, List.of(
+                RunConfig.override("corpus.train", dir.resolve("corpus.tsv").toString()),
+                RunConfig.override("output.dir", dir.resolve(out).toString()),
+                "vocab.size=400", "model.modelDim=16", "model.heads=2", "model.ffnDim=32", "model.encoderLayers=1",
+                "model.decoderLayers=1", "model.maxLength=24", "model.dropout=0.1", "model.headGates=true",
+                "train.replicas=2", "train.stepsPerRound=3", "train.batchTokens=200", "train.warmupSteps=4",
+                "train.peakLearningRate=0.003", "train.rounds=" + rounds, "split.validFraction=0.1",
+                "eval.bleuSentences=0", "eval.examples=0", "knobs.gateWeight=0.05", "knobs.entropyWeight=0.1"));
+    }
+
+    private static TrainJob.Result train(String out, int rounds, boolean resume, ByteArrayOutputStream log)
+            throws IOException {
+        return new TrainJob(spark, config(out, rounds), new PrintStream(log, true, StandardCharsets.UTF_8),
+                Tuner.fixed()).run(resume);
+    }
+
+    @Test
+    void resumedRunContinuesExactlyAndSkipsADamagedCheckpoint() throws IOException {
+        TrainJob.Result straight = train("straight", 4, false, new ByteArrayOutputStream());
+
+        train("interrupted", 2, false, new ByteArrayOutputStream());
+        ByteArrayOutputStream resumeLog = new ByteArrayOutputStream();
+        TrainJob.Result resumed = train("interrupted", 4, true, resumeLog);
+        assertTrue(resumeLog.toString(StandardCharsets.UTF_8).contains("resuming after round 2 (step 6)"));
+        assertEquals(straight.last().step(), resumed.last().step());
+        assertArrayEquals(straight.last().updaterState(), resumed.last().updaterState(), 1e-7f);
+        assertArrayEquals(parameters(straight), parameters(resumed), 1e-6f);
+        List<JsonNode> straightMetrics = metrics("straight");
+        List<JsonNode> resumedMetrics = metrics("interrupted");
+        assertEquals(4, resumedMetrics.size(), "rounds 1-2 from the first run, 3-4 from the resumed one");
+        for (int round = 0; round < 4; round++) {
+            assertEquals(straightMetrics.get(round).get("validNll").asDouble(),
+                    resumedMetrics.get(round).get("validNll").asDouble(), 1e-5, "round " + (round + 1));
+        }
+
+        RunDirectory run = new RunDirectory(dir.resolve("interrupted"));
+        flipByte(run.checkpoint(4).resolve("updater.bin"), 200);
+        ByteArrayOutputStream damagedLog = new ByteArrayOutputStream();
+        TrainJob.Result afterDamage = train("interrupted", 5, true, damagedLog);
+        String log = damagedLog.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("checkpoint round-000004 is damaged"), log);
+        assertTrue(log.contains("resuming after round 3 (step 9)"), log);
+        assertEquals(15, afterDamage.last().step());
+        assertEquals(5, metrics("interrupted").size());
+    }
+
+    private static float[] parameters(TrainJob.Result result) {
+        return result.model().transformer().parameters().flat().toFloatVector();
+    }
+
+    private static List<JsonNode> metrics(String out) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(new RunDirectory(dir.resolve(out)).metrics())) {
+            lines.add(json.readTree(line));
+        }
+        return lines;
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(offset);
+            int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0xFF);
+        }
+    }
+}

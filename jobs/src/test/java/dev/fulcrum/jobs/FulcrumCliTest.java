@@ -1,0 +1,94 @@
+package dev.fulcrum.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import dev.fulcrum.model.Provenance;
+import dev.fulcrum.model.TranslationModel;
+import dev.fulcrum.model.config.ModelConfig;
+import dev.fulcrum.model.config.TrainingConfig;
+import dev.fulcrum.model.io.ModelStore;
+import dev.fulcrum.model.text.BpeLearner;
+import dev.fulcrum.model.text.BpeModel;
+import dev.fulcrum.model.text.PreTokenizer;
+import dev.fulcrum.model.transformer.Transformer;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The CLI contract: exit codes, errors that name the key, one line out per line in. */
+class FulcrumCliTest {
+
+    /** Exit code, stdout and stderr of one CLI run with {@code stdin} as its input. */
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String stdin, String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        InputStream in = System.in;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            int code = FulcrumCli.run(args);
+            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            System.setIn(in);
+        }
+    }
+
+    @Test
+    void badConfigurationExitsWithTwoNamingTheKeyBeforeSparkStarts() {
+        Run unknown = run("", "train", "--set", "model.hedas=8");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("model.hedas") && unknown.err().contains("model.heads"), unknown.err());
+        Run range = run("", "train", "--set", "train.rounds=0");
+        assertEquals(2, range.exitCode());
+        assertTrue(range.err().contains("train.rounds = 0 (allowed: an integer in [1, 1000000])"), range.err());
+        assertTrue(SparkSession.getDefaultSession().isEmpty(), "no Spark session for a bad configuration");
+    }
+
+    @Test
+    void badArgumentsExitWithTwo() {
+        assertEquals(2, run("", "train", "--no-such-option").exitCode());
+        assertEquals(2, run("", "translate").exitCode(), "--model is required");
+        assertEquals(2, run("", "frobnicate").exitCode());
+    }
+
+    @Test
+    void translateWritesOneLineForEveryLineIncludingEmptyOnes(@TempDir Path dir) throws Exception {
+        BpeModel vocabulary = BpeLearner.learn(PreTokenizer.countWords(List.of("open the file", "ouvrir le fichier")),
+                300, 1);
+        ModelConfig config = new ModelConfig(vocabulary.vocabulary().size(), 16, 2, 32, 1, 1, 0.0, 0.1, 16,
+                ModelConfig.SOFTMAX, 3, false);
+        ModelStore.save(new TranslationModel(Transformer.initialize(config, 1, DataType.FLOAT), vocabulary,
+                Provenance.of(config, TrainingConfig.defaults(), "test", "test", Instant.now())), dir.resolve("m"));
+        Run run = run("open the file\n\nsave it\n", "translate", "--model", dir.resolve("m").toString(), "--beam", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        String[] lines = run.out().split("\n", -1);
+        assertEquals(4, lines.length, "three lines and the final newline: " + run.out());
+        assertEquals("", lines[1]);
+    }
+
+    @Test
+    void aMissingModelIsAClearError(@TempDir Path dir) {
+        Run run = run("hello\n", "translate", "--model", dir.resolve("nothing").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("cannot load the model in"), run.err());
+    }
+}
