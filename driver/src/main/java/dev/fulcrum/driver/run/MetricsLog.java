@@ -39,6 +39,7 @@ public final class MetricsLog implements RoundListener {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("round", r.round());
         line.put("step", r.step());
+        line.put("epochs", finite(r.epochs()));
         line.put("trainLoss", finite(r.trainLoss()));
         line.put("validNll", finite(r.validNll()));
         line.put("validPerplexity", finite(r.validPerplexity()));

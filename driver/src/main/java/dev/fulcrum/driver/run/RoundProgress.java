@@ -21,9 +21,9 @@ public final class RoundProgress implements RoundListener {
     @Override
     public void onRoundEnd(RoundReport r, RoundState state) {
         roundsSeen++;
-        out.printf("round %d/%d  step %d  train loss %.3f  valid ppl %.2f  BLEU %s  chrF %s  %,.0f tok/s"
+        out.printf("round %d/%d  step %d  epoch %.2f  train loss %.3f  valid ppl %.2f  BLEU %s  chrF %s  %,.0f tok/s"
                         + "  round %.1fs (averaging %.0f%%)  ETA %s%n",
-                r.round(), r.rounds(), r.step(), r.trainLoss(), r.validPerplexity(), figure(r.bleu()),
+                r.round(), r.rounds(), r.step(), r.epochs(), r.trainLoss(), r.validPerplexity(), figure(r.bleu()),
                 figure(r.chrf()), r.tokensPerSecond(), r.roundSeconds(),
                 100 * r.overheadSeconds() / Math.max(1e-9, r.roundSeconds()), eta(r));
     }

@@ -28,6 +28,6 @@ final class ReplicaTask implements Function2<Integer, Iterator<int[][]>, Iterato
         Replica.Result result = replica.train(start.value());
         return Collections.singletonList(new ReplicaUpdate(partition, result.parameters(), result.updaterState(),
                 result.lossSum(), result.tokens(), result.steps(), result.seconds(), SparkEnv.get().executorId(),
-                replica.droppedTooLong())).iterator();
+                replica.droppedTooLong(), replica.batchesPerEpoch())).iterator();
     }
 }

@@ -26,6 +26,12 @@ public record RoundReport(int round, int rounds, long step, double trainLoss, lo
         return tokens / Math.max(1e-9, roundSeconds);
     }
 
+    /** Passes over the training data so far: steps over minibatches per pass, mean over the replicas. */
+    public double epochs() {
+        double perEpoch = replicas.stream().mapToInt(RoundSum.ReplicaReport::batchesPerEpoch).average().orElse(1);
+        return step / Math.max(1.0, perEpoch);
+    }
+
     public double validPerplexity() {
         return Math.exp(validNll);
     }

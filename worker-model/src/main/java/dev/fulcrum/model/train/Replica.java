@@ -49,6 +49,11 @@ public final class Replica {
         return stream.batchesPerEpoch() > 0;
     }
 
+    /** Minibatches in one pass over this replica's share. */
+    public int batchesPerEpoch() {
+        return stream.batchesPerEpoch();
+    }
+
     /** Pairs of this replica's share left out because a side exceeds the model's maximum length. */
     public int droppedTooLong() {
         return stream.droppedTooLong();
