@@ -61,11 +61,14 @@ public final class LocalCluster implements AutoCloseable {
     public record ExecutorRun(String appId, int executorId, String workerId) {
     }
 
-    /** What a {@code bin/spark-submit} run left: exit code, the driver's stdout, and where its stderr went. */
-    public record Submission(int exitCode, List<String> stdout, Path stderr, Duration took) {
-        /** For assertion messages: the exit code, stdout and the end of the driver's log. */
+    /**
+     * What a script run ({@code bin/spark-submit}, {@code bin/fulcrum}) left: exit code, its stdout, and where
+     * its stderr (for spark-submit: the driver's log) went.
+     */
+    public record Submission(String script, int exitCode, List<String> stdout, Path stderr, Duration took) {
+        /** For assertion messages: the exit code, stdout and the end of the log. */
         public String describe() {
-            return "spark-submit exit " + exitCode + " after " + took.toSeconds() + " s\n--- stdout\n"
+            return script + " exit " + exitCode + " after " + took.toSeconds() + " s\n--- stdout\n"
                     + String.join("\n", stdout) + "\n--- last lines of " + stderr + "\n" + tail(stderr, 40);
         }
     }
@@ -202,12 +205,22 @@ public final class LocalCluster implements AutoCloseable {
     public Submission submit(Duration timeout, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bin/spark-submit", "--master", masterUrl()));
         command.addAll(List.of(args));
-        Path stdout = Files.createTempFile(clusterDir, "submit-", ".out");
+        return run(timeout, command);
+    }
+
+    /**
+     * Runs a repository script (e.g. {@code bin/fulcrum evaluate ...}) from the repository root and waits for
+     * it; its stderr goes to a file in the cluster dir.
+     */
+    public Submission run(Duration timeout, List<String> command) throws IOException, InterruptedException {
+        String script = Path.of(command.get(0)).getFileName().toString();
+        Path stdout = Files.createTempFile(clusterDir, script + "-", ".out");
         Path stderr = Path.of(stdout.toString().replaceAll("\\.out$", ".log"));
         ProcessBuilder pb = processBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         long started = System.nanoTime();
         int exit = waitFor(pb.start(), timeout, String.join(" ", command));
-        return new Submission(exit, Files.readAllLines(stdout), stderr, Duration.ofNanos(System.nanoTime() - started));
+        return new Submission(script, exit, Files.readAllLines(stdout), stderr,
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** True when something accepts connections on 127.0.0.1:{@code port}. */
