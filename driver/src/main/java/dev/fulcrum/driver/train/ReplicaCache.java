@@ -30,6 +30,12 @@ final class ReplicaCache {
 
     /** A new run in the same JVM (notebooks, tests) must not keep the previous run's models alive. */
     private static void evictOtherRuns(String runId) {
-        REPLICAS.keySet().removeIf(key -> !key.startsWith(runId + "/"));
+        REPLICAS.entrySet().removeIf(entry -> {
+            boolean other = !entry.getKey().startsWith(runId + "/");
+            if (other) {
+                entry.getValue().close();
+            }
+            return other;
+        });
     }
 }

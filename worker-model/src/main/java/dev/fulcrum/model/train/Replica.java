@@ -1,6 +1,9 @@
 package dev.fulcrum.model.train;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.ModelConfig;
@@ -9,6 +12,7 @@ import dev.fulcrum.model.data.BatchStream;
 import dev.fulcrum.model.data.Batcher;
 import dev.fulcrum.model.transformer.Transformer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -18,10 +22,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * a number of steps. All replicas are at the same global step, and a replica consumes one minibatch per
  * step, so its stream position is the global step: a resumed run feeds exactly the same batches.
  */
-public final class Replica {
+public final class Replica implements AutoCloseable {
     private final Transformer model;
     private final TrainingStep step;
     private final BatchStream stream;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread worker = new Thread(runnable, "fulcrum-replica");
+        worker.setDaemon(true);
+        return worker;
+    });
 
     /** What a round starts from: the averaged parameters and optimiser state, and the global step. */
     public record Start(float[] parameters, float[] updaterState, long step, Knobs knobs, int steps)
@@ -59,10 +68,36 @@ public final class Replica {
         return stream.droppedTooLong();
     }
 
+    /**
+     * Trains from {@code start} on the replica's own thread: SameDiff keeps one session (with its array cache,
+     * up to a quarter of the machine's memory) per graph and calling thread, and Spark runs each round's task
+     * on whichever pool thread is free, so calling the graphs directly from tasks multiplied the caches (an
+     * executor reached 16 GB and was killed).
+     */
     public Result train(Start start) {
+        try {
+            return thread.submit(() -> trainHere(start)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Ends the replica's thread (its model is then garbage). */
+    @Override
+    public void close() {
+        thread.shutdown();
+    }
+
+    private Result trainHere(Start start) {
         long began = System.nanoTime();
-        model.parameters().flat().assign(Nd4j.createFromArray(start.parameters()).reshape(1, -1));
-        step.restore(start.step(), Nd4j.createFromArray(start.updaterState()).reshape(1, -1));
+        INDArray parameters = Nd4j.createFromArray(start.parameters());
+        INDArray updaterState = Nd4j.createFromArray(start.updaterState());
+        model.parameters().flat().assign(parameters.reshape(1, -1));
+        step.restore(start.step(), updaterState.reshape(1, -1));
+        NativeMemory.release(java.util.List.of(parameters, updaterState));
         double lossSum = 0;
         long tokens = 0;
         for (int i = 0; i < start.steps(); i++) {

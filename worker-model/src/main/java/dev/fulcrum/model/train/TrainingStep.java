@@ -45,6 +45,7 @@ public final class TrainingStep {
      *                noise at the same step
      */
     public TrainingStep(Transformer model, TrainingConfig config, long replica) {
+        NativeMemory.bound();
         this.model = model;
         this.replica = replica;
         this.config = config;
@@ -98,7 +99,11 @@ public final class TrainingStep {
         Map<String, INDArray> gradients = result.getGradients();
         model.parameters().names().forEach(name -> gradientViews.get(name).assign(gradients.get(name)));
         rowIds.forEach((rows, ids) -> addRowGradients(ids, gradients.get(rows)));
-        return result.getOutputs().get(GraphInputs.LOSS).getDouble(0);
+        double loss = result.getOutputs().get(GraphInputs.LOSS).getDouble(0);
+        feeds.remove(GraphInputs.SOURCE); // the minibatch's own arrays: reused in later epochs
+        feeds.remove(GraphInputs.TARGET_IN);
+        NativeMemory.release(feeds.values(), gradients.values());
+        return loss;
     }
 
     /**
