@@ -17,7 +17,8 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 /**
  * Resident memory of a JVM training the reference-size model, step by step (prints, asserts nothing):
  * {@code -Dsteps=40 -Dgc=true} adds a full collection after every step, to tell garbage the collector has
- * not reached yet from memory that something keeps.
+ * not reached yet from memory that something keeps; {@code -Dvary=true} draws both lengths from 2–41 (many
+ * batch shapes, as length-bucketed real data has) instead of near-constant ones.
  */
 @Tag("bench")
 class MemoryBenchmark {
@@ -29,7 +30,9 @@ class MemoryBenchmark {
         TrainingStep step = new TrainingStep(model, TrainingConfig.defaults());
         Random random = new Random(1);
         for (int i = 0; i < steps; i++) {
-            MultiDataSet batch = StepBenchmark.batch(100, 8 + random.nextInt(4), 10 + random.nextInt(4), 8000, random);
+            int ts = Boolean.getBoolean("vary") ? 2 + random.nextInt(40) : 8 + random.nextInt(4);
+            int tt = Boolean.getBoolean("vary") ? 2 + random.nextInt(40) : 10 + random.nextInt(4);
+            MultiDataSet batch = StepBenchmark.batch(Math.max(4, 2000 / (ts + tt)), ts, tt, 8000, random);
             long began = System.nanoTime();
             step.fit(batch, Knobs.NONE);
             if (gc) {
