@@ -19,6 +19,7 @@ import dev.fulcrum.driver.run.CheckpointWriter;
 import dev.fulcrum.driver.run.MetricsLog;
 import dev.fulcrum.driver.run.RoundProgress;
 import dev.fulcrum.driver.run.RunDirectory;
+import dev.fulcrum.driver.run.RunException;
 import dev.fulcrum.driver.train.DistributedTrainer;
 import dev.fulcrum.driver.train.ParameterAveraging;
 import dev.fulcrum.driver.train.RoundListener;
@@ -108,7 +109,7 @@ public final class TrainJob {
     private Optional<TrainingCheckpoint.Loaded> resumePoint() throws IOException {
         Optional<TrainingCheckpoint.Loaded> loaded = run.latestGoodCheckpoint(warning -> out.println("warning: " + warning));
         if (loaded.isEmpty()) {
-            throw new IllegalStateException("nothing to resume: " + run.checkpoints() + " holds no usable checkpoint");
+            throw new RunException("nothing to resume: " + run.checkpoints() + " holds no usable checkpoint");
         }
         int round = loaded.get().state().round();
         out.printf("resuming after round %d (step %d)%n", round, loaded.get().state().step());
@@ -119,7 +120,7 @@ public final class TrainJob {
     /** A new run never overwrites another run's checkpoints: that run could only be resumed or moved. */
     private Optional<TrainingCheckpoint.Loaded> startFresh() throws IOException {
         if (!run.checkpointsNewestFirst().isEmpty() || Files.exists(run.metrics())) {
-            throw new IllegalStateException(run.root() + " already holds a run: continue it with --resume, or "
+            throw new RunException(run.root() + " already holds a run: continue it with --resume, or "
                     + "choose another output directory (--out DIR), or delete it");
         }
         Files.createDirectories(run.root());

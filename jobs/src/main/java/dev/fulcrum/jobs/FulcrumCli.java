@@ -1,6 +1,9 @@
 package dev.fulcrum.jobs;
 
+import dev.fulcrum.driver.ingest.CorpusException;
+import dev.fulcrum.driver.run.RunException;
 import dev.fulcrum.model.config.ConfigException;
+import dev.fulcrum.model.io.ModelFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,13 +30,31 @@ public final class FulcrumCli implements Runnable {
                 commandLine.getErr().println("fulcrum: " + e.getMessage());
                 return USAGE;
             }
-            commandLine.getErr().println("fulcrum: " + e.getMessage());
-            if (!(e instanceof UserFacingException)) {
+            Throwable explained = userFacingCause(e);
+            if (explained != null) {
+                commandLine.getErr().println("fulcrum: " + explained.getMessage());
+            } else {
+                commandLine.getErr().println("fulcrum: " + e.getMessage());
                 e.printStackTrace(commandLine.getErr());
             }
             return CommandLine.ExitCode.SOFTWARE;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The failure in {@code e}'s cause chain whose message says everything the user needs (bad corpus,
+     * occupied or empty run directory, damaged model), or null for a bug, which gets its stack trace. The
+     * chain is searched because Spark wraps what its tasks throw (e.g. a corrupt .mo file) in its own exception.
+     */
+    private static Throwable userFacingCause(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UserFacingException || cause instanceof CorpusException
+                    || cause instanceof RunException || cause instanceof ModelFormatException) {
+                return cause;
+            }
+        }
+        return null;
     }
 
     @Override

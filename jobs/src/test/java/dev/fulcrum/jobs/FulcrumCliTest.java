@@ -70,19 +70,34 @@ class FulcrumCliTest {
         assertEquals(2, run("", "frobnicate").exitCode());
     }
 
-    @Test
-    void translateWritesOneLineForEveryLineIncludingEmptyOnes(@TempDir Path dir) throws Exception {
+    /** An untrained tiny model saved at {@code dir}. */
+    private static Path tinyModel(Path dir) throws Exception {
         BpeModel vocabulary = BpeLearner.learn(PreTokenizer.countWords(List.of("open the file", "ouvrir le fichier")),
                 300, 1);
         ModelConfig config = new ModelConfig(vocabulary.vocabulary().size(), 16, 2, 32, 1, 1, 0.0, 0.1, 16,
                 ModelConfig.SOFTMAX, 3, false);
         ModelStore.save(new TranslationModel(Transformer.initialize(config, 1, DataType.FLOAT), vocabulary,
-                Provenance.of(config, TrainingConfig.defaults(), "test", "test", Instant.now())), dir.resolve("m"));
+                Provenance.of(config, TrainingConfig.defaults(), "test", "test", Instant.now())), dir);
+        return dir;
+    }
+
+    @Test
+    void translateWritesOneLineForEveryLineIncludingEmptyOnes(@TempDir Path dir) throws Exception {
+        tinyModel(dir.resolve("m"));
         Run run = run("open the file\n\nsave it\n", "translate", "--model", dir.resolve("m").toString(), "--beam", "2");
         assertEquals(0, run.exitCode(), run.err());
         String[] lines = run.out().split("\n", -1);
         assertEquals(4, lines.length, "three lines and the final newline: " + run.out());
         assertEquals("", lines[1]);
+    }
+
+    @Test
+    void aMissingCorpusIsAClearErrorWithoutStackTrace(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-such-corpus.tsv");
+        Run run = run("", "evaluate", "--model", tinyModel(dir.resolve("m")).toString(), "--corpus", missing.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains(missing.toString()), run.err());
+        assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.fulcrum.driver.train;
 import java.util.List;
 import java.util.UUID;
 
+import dev.fulcrum.driver.run.RunException;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.config.TrainingConfig;
@@ -77,7 +78,7 @@ public final class ParameterAveraging {
                 .treeAggregate(new RoundSum(), RoundSum::add, RoundSum::merge);
         start.destroy();
         if (sum.replicas().isEmpty()) {
-            throw new IllegalStateException("no replica could train: every sentence pair is longer than "
+            throw new RunException("no replica could train: every sentence pair is longer than "
                     + "model.maxLength = " + spec.model().maxLength() + " tokens");
         }
         return new Outcome(sum.meanParameters(), sum.meanUpdaterState(), sum.replicas(), broadcastSeconds,
