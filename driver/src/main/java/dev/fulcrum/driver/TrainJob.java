@@ -34,12 +34,14 @@ import dev.fulcrum.model.io.ModelStore;
 import dev.fulcrum.model.io.TrainingCheckpoint;
 import dev.fulcrum.model.text.BpeModel;
 import dev.fulcrum.model.text.BpeTokenizer;
+import dev.fulcrum.model.train.TrainingStep;
 import dev.fulcrum.model.transformer.Transformer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -77,6 +79,8 @@ public final class TrainJob {
     public Result run(boolean resume) throws IOException {
         Optional<TrainingCheckpoint.Loaded> checkpoint = resume ? resumePoint() : startFresh();
         IngestResult corpus = ingest(config.corpus().train());
+        // Split, vocabulary, encoding and fingerprint each read the clean pairs: read and clean them once.
+        corpus.pairs().persist(StorageLevel.MEMORY_AND_DISK_SER());
         TrainingData.Split split = split(corpus);
         BpeModel vocabulary = checkpoint.map(c -> c.model().vocabulary())
                 .orElseGet(() -> Vocabularies.learn(split.train(), config.vocab()));
@@ -87,6 +91,7 @@ public final class TrainJob {
         JavaRDD<int[][]> shares = TrainingData.shares(split.train(), context.broadcast(vocabulary), replicas);
         RoundState start = checkpoint.map(TrainJob::stateOf)
                 .orElseGet(() -> freshState(vocabulary, TrainingData.fingerprint(corpus.pairs())));
+        corpus.pairs().unpersist(); // the shares are cached themselves
         Transformer transformer = start.model().transformer();
         DistributedTrainer.Validation validation = validation(split.valid(), vocabulary);
         out.printf("training: %d replicas × %d steps per round, %d rounds, %,d parameters%n", replicas,
@@ -102,8 +107,8 @@ public final class TrainJob {
         shares.unpersist();
         ModelStore.save(last.model(), run.model());
         out.println("model saved to " + run.model());
-        return new Result(last.model(), last, Optional.ofNullable(lastReport.get()),
-                examples(last.model(), validation));
+        Optional<RoundReport> finalReport = Optional.ofNullable(lastReport.get());
+        return new Result(last.model(), last, finalReport, examples(finalReport, validation));
     }
 
     private Optional<TrainingCheckpoint.Loaded> resumePoint() throws IOException {
@@ -152,7 +157,7 @@ public final class TrainJob {
                 config.training().seed(), DataType.FLOAT);
         Provenance provenance = Provenance.of(transformer.config(), config.training(), fingerprint,
                 GitRevision.current(), Instant.now()).withDecision(1, config.knobs(), "initial knobs (configuration)");
-        float[] updater = new float[(int) (2 * transformer.parameters().size())];
+        float[] updater = new float[(int) TrainingStep.updaterStateLength(transformer.parameters().size())];
         return new RoundState(new TranslationModel(transformer, vocabulary, provenance), updater, 0, 0, config.knobs());
     }
 
@@ -166,7 +171,7 @@ public final class TrainJob {
         BpeTokenizer tokenizer = new BpeTokenizer(vocabulary);
         List<int[][]> encoded = new ArrayList<>();
         for (String[] pair : pairs) {
-            encoded.add(new int[][] {tokenizer.encode(pair[0]), tokenizer.encode(pair[1])});
+            encoded.add(tokenizer.encodePair(pair[0], pair[1]));
         }
         Batcher.Batches batches = new Batcher(config.model().maxLength(), config.training().batchTokens())
                 .batch(encoded, config.training().seed());
@@ -180,15 +185,13 @@ public final class TrainJob {
                 new CheckpointWriter(run, config.output().keepCheckpoints()));
     }
 
-    private List<String[]> examples(TranslationModel model, DistributedTrainer.Validation validation) {
-        int count = Math.min(config.eval().examples(), validation.bleuSources().size());
-        List<String> sources = validation.bleuSources().subList(0, count);
-        List<String> outputs = new dev.fulcrum.model.eval.Evaluator(model.transformer())
-                .quality(new BpeTokenizer(model.vocabulary()), sources, validation.bleuReferences().subList(0, count),
-                        config.decode(), config.eval().batchSize()).hypotheses();
+    /** The first validation translations of the last round (decoded there already), with their sources. */
+    private List<String[]> examples(Optional<RoundReport> finalReport, DistributedTrainer.Validation validation) {
+        List<String> outputs = finalReport.map(RoundReport::translations).orElse(List.of());
         List<String[]> examples = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            examples.add(new String[] {sources.get(i), validation.bleuReferences().get(i), outputs.get(i)});
+        for (int i = 0; i < Math.min(config.eval().examples(), outputs.size()); i++) {
+            examples.add(new String[] {validation.bleuSources().get(i), validation.bleuReferences().get(i),
+                outputs.get(i)});
         }
         return examples;
     }

@@ -67,7 +67,7 @@ final class EvaluateCommand implements Callable<Integer> {
         BpeTokenizer tokenizer = new BpeTokenizer(loaded.vocabulary());
         List<int[][]> encoded = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
-            encoded.add(new int[][] {tokenizer.encode(sources.get(i)), tokenizer.encode(references.get(i))});
+            encoded.add(tokenizer.encodePair(sources.get(i), references.get(i)));
         }
         Evaluator evaluator = new Evaluator(loaded.transformer());
         Batcher.Batches batches = new Batcher(loaded.transformer().config().maxLength(), 2048).batch(encoded, 1);

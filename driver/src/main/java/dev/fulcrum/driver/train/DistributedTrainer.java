@@ -70,19 +70,15 @@ public final class DistributedTrainer {
         NativeThreads.limit(driverThreads);
         Evaluator evaluator = new Evaluator(before.model().transformer());
         Evaluator.LossReport loss = evaluator.loss(validation.batches());
-        double bleu = Double.NaN;
-        double chrf = Double.NaN;
+        Evaluator.QualityReport quality = new Evaluator.QualityReport(Double.NaN, Double.NaN, List.of());
         if (!validation.bleuSources().isEmpty()) {
-            Evaluator.QualityReport quality = evaluator.quality(new BpeTokenizer(before.model().vocabulary()),
-                    validation.bleuSources(), validation.bleuReferences(), config.decode(),
-                    config.eval().batchSize());
-            bleu = quality.bleu();
-            chrf = quality.chrf();
+            quality = evaluator.quality(new BpeTokenizer(before.model().vocabulary()), validation.bleuSources(),
+                    validation.bleuReferences(), config.decode(), config.eval().batchSize());
         }
         return new RoundReport(round, config.rounds().rounds(), before.step() + config.rounds().stepsPerRound(),
                 outcome.meanLoss(), outcome.tokens(), outcome.roundSeconds(),
-                outcome.roundSeconds() - outcome.trainSeconds(), loss.nll(), bleu, chrf, loss.attention(),
-                before.knobs(), outcome.replicas(), elapsedSeconds);
+                outcome.roundSeconds() - outcome.trainSeconds(), loss.nll(), quality.bleu(), quality.chrf(),
+                quality.hypotheses(), loss.attention(), before.knobs(), outcome.replicas(), elapsedSeconds);
     }
 
     private void notifyListeners(RoundReport report, RoundState state) {

@@ -15,11 +15,12 @@ import dev.fulcrum.model.config.Knobs;
  * @param overheadSeconds the part of the round not spent training on the slowest replica
  * @param validNll        validation NLL per target token
  * @param bleu            validation BLEU of the decoded sample, NaN when none was decoded
+ * @param translations    the decoded sample (the first {@code eval.bleuSentences} validation sources)
  * @param attention       per-head attention statistics over the validation set, "layer.statistic" → heads
  */
 public record RoundReport(int round, int rounds, long step, double trainLoss, long tokens, double roundSeconds,
                           double overheadSeconds, double validNll, double bleu, double chrf,
-                          Map<String, double[]> attention, Knobs knobs, List<RoundSum.ReplicaReport> replicas,
+                          List<String> translations, Map<String, double[]> attention, Knobs knobs, List<RoundSum.ReplicaReport> replicas,
                           double elapsedSeconds) {
 
     public double tokensPerSecond() {

@@ -58,8 +58,7 @@ public final class TrainingData {
         JavaRDD<int[][]> encoded = train.javaRDD().mapPartitions(rows -> {
             BpeTokenizer tokenizer = new BpeTokenizer(vocabulary.value());
             List<int[][]> pairs = new ArrayList<>();
-            rows.forEachRemaining(row -> pairs.add(new int[][] {
-                tokenizer.encode(row.getString(0)), tokenizer.encode(row.getString(1))}));
+            rows.forEachRemaining(row -> pairs.add(tokenizer.encodePair(row.getString(0), row.getString(1))));
             return pairs.iterator();
         });
         JavaRDD<int[][]> shares = encoded.zipWithIndex()

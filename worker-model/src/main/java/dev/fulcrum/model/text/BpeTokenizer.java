@@ -57,6 +57,11 @@ public final class BpeTokenizer {
         return ids.toArray();
     }
 
+    /** A sentence pair as training and evaluation take it: {source ids, target ids}, no specials. */
+    public int[][] encodePair(String source, String target) {
+        return new int[][] {encode(source), encode(target)};
+    }
+
     /** The text of {@code ids}; {@code <pad>}, {@code <bos>} and {@code <eos>} are skipped. */
     public String decode(int[] ids) {
         StringBuilder text = new StringBuilder();

@@ -52,11 +52,20 @@ public final class TrainingStep {
         Parameters params = model.parameters();
         this.gradient = Nd4j.create(params.dataType(), 1, params.size());
         this.gradientViews = params.viewsOf(gradient);
-        Adam adam = Adam.builder().learningRateSchedule(new InverseSqrtSchedule(config))
-                .beta1(TrainingConfig.ADAM_BETA1).beta2(TrainingConfig.ADAM_BETA2)
-                .epsilon(TrainingConfig.ADAM_EPSILON).build();
+        Adam adam = adam(config);
         this.updaterState = Nd4j.create(params.dataType(), 1, adam.stateSize(params.size()));
         this.updater = adam.instantiate(updaterState, true);
+    }
+
+    /** Length of the flat optimiser state of a model with {@code parameters} parameters (a fresh run's zeros). */
+    public static long updaterStateLength(long parameters) {
+        return adam(TrainingConfig.defaults()).stateSize(parameters);
+    }
+
+    private static Adam adam(TrainingConfig config) {
+        return Adam.builder().learningRateSchedule(new InverseSqrtSchedule(config))
+                .beta1(TrainingConfig.ADAM_BETA1).beta2(TrainingConfig.ADAM_BETA2)
+                .epsilon(TrainingConfig.ADAM_EPSILON).build();
     }
 
     /** Result of one step: the training loss (smoothed CE + penalties) and the pre-clipping gradient norm. */
