@@ -30,8 +30,9 @@ import dev.fulcrum.model.decode.DecodeOptions;
  * {@link ConfigException} naming the key and what is allowed.
  */
 public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab vocab, ModelConfig model,
-                        TrainingConfig training, Rounds rounds, Knobs knobs, DecodeOptions decode, Eval eval,
-                        SparkSettings spark, Output output, String rendered) implements Serializable {
+                        TrainingConfig training, Rounds rounds, Knobs knobs, TunerSettings tuner,
+                        DecodeOptions decode, Eval eval, SparkSettings spark, Output output, String rendered)
+        implements Serializable {
 
     private static final String DEFAULTS = "fulcrum-defaults.conf";
 
@@ -66,6 +67,38 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
             Check.intRange("train.stepsPerRound", stepsPerRound, 1, 1_000_000);
             Check.intRange("train.replicas", replicas, 0, 100_000);
             Check.range("train.maxMinutes", maxMinutes, 0, 1e7);
+        }
+    }
+
+    /**
+     * How the balancing knobs move between rounds (see {@code dev.fulcrum.driver.train.Tuner}); the meaning of
+     * every key is in {@code fulcrum-defaults.conf}.
+     */
+    public record TunerSettings(String policy, double entropyRate, double entropyTarget, double coverageRate,
+                                double coverageTarget, double gateRate, double headBudget, String budgetScope,
+                                double maxWeight, double lossTolerance, double backoff) implements Serializable {
+        public static final String FIXED = "fixed";
+        public static final String DUAL_ASCENT = "dual-ascent";
+        public static final String GLOBAL = "global";
+        public static final String LAYER = "layer";
+
+        public TunerSettings {
+            Check.oneOf("tuner.policy", policy, FIXED, DUAL_ASCENT);
+            Check.range("tuner.entropyRate", entropyRate, 0, 1e3);
+            Check.range("tuner.entropyTarget", entropyTarget, 0, 1);
+            Check.range("tuner.coverageRate", coverageRate, 0, 1e3);
+            Check.range("tuner.coverageTarget", coverageTarget, 0, 1);
+            Check.range("tuner.gateRate", gateRate, 0, 1e3);
+            Check.that(headBudget > 0 && headBudget <= 1, "tuner.headBudget", headBudget, "a number in (0, 1]");
+            Check.oneOf("tuner.budgetScope", budgetScope, GLOBAL, LAYER);
+            Check.range("tuner.maxWeight", maxWeight, 0, 1e3);
+            Check.range("tuner.lossTolerance", lossTolerance, 0, 10);
+            Check.range("tuner.backoff", backoff, 0, 1);
+        }
+
+        /** A head budget of 1 (every head may stay open) is no budget: the tuner leaves gateWeight alone. */
+        public boolean hasHeadBudget() {
+            return headBudget < 1;
         }
     }
 
@@ -136,6 +169,11 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
                 new Knobs(c.number("knobs.entropyWeight"), c.number("knobs.entropyLow"),
                         c.number("knobs.entropyHigh"), c.number("knobs.coverageWeight"),
                         c.number("knobs.gateWeight")),
+                new TunerSettings(c.text("tuner.policy"), c.number("tuner.entropyRate"),
+                        c.number("tuner.entropyTarget"), c.number("tuner.coverageRate"),
+                        c.number("tuner.coverageTarget"), c.number("tuner.gateRate"), c.number("tuner.headBudget"),
+                        c.text("tuner.budgetScope"), c.number("tuner.maxWeight"), c.number("tuner.lossTolerance"),
+                        c.number("tuner.backoff")),
                 new DecodeOptions(c.integer("decode.beam"), c.number("decode.lengthPenalty"),
                         c.number("decode.coveragePenalty"), c.number("decode.maxLengthRatio"),
                         c.integer("decode.maxLengthOffset")),

@@ -66,6 +66,31 @@ class RunConfigTest {
     }
 
     @Test
+    void tunerSectionDefaultsToDualAscentAndIsValidated() {
+        RunConfig.TunerSettings tuner = RunConfig.defaults().tuner();
+        assertEquals("dual-ascent", tuner.policy());
+        assertEquals(1.0, tuner.headBudget(), "no head budget by default");
+        assertEquals("layer", RunConfig.load(null, List.of("tuner.budgetScope=layer")).tuner().budgetScope());
+
+        ConfigException policy = assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("tuner.policy=gradient")));
+        assertEquals("tuner.policy", policy.key());
+        assertTrue(policy.getMessage().contains("fixed, dual-ascent"), policy.getMessage());
+        ConfigException scope = assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("tuner.budgetScope=head")));
+        assertTrue(scope.getMessage().contains("global, layer"), scope.getMessage());
+        assertEquals("tuner.headBudget", assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("tuner.headBudget=0"))).key());
+        assertEquals("tuner.backoff", assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("tuner.backoff=1.5"))).key());
+        assertEquals("tuner.gateRate", assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("tuner.gateRate=-1"))).key());
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("tuner.rate=1")));
+        assertTrue(unknown.getMessage().contains("tuner.entropyRate"), unknown.getMessage());
+    }
+
+    @Test
     void malformedOverrideAndMissingFileAreClearErrors(@TempDir Path dir) {
         assertEquals("--set", assertThrows(ConfigException.class,
                 () -> RunConfig.load(null, List.of("rounds"))).key());
