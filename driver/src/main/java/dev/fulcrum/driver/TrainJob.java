@@ -68,6 +68,12 @@ public final class TrainJob {
                          List<String[]> examples) {
     }
 
+    /** A job whose tuner is the policy the configuration names ({@code tuner.policy}). */
+    public TrainJob(SparkSession spark, RunConfig config, PrintStream out) {
+        this(spark, config, out, Tuner.of(config.tuner()));
+    }
+
+    /** A job with a tuner of the caller's choice (e.g. {@link Tuner#fixed()}), whatever the configuration says. */
     public TrainJob(SparkSession spark, RunConfig config, PrintStream out, Tuner tuner) {
         this.spark = spark;
         this.config = config;
@@ -89,8 +95,8 @@ public final class TrainJob {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int replicas = config.rounds().replicas() > 0 ? config.rounds().replicas() : context.defaultParallelism();
         JavaRDD<int[][]> shares = TrainingData.shares(split.train(), context.broadcast(vocabulary), replicas);
-        RoundState start = checkpoint.map(TrainJob::stateOf)
-                .orElseGet(() -> freshState(vocabulary, TrainingData.fingerprint(corpus.pairs())));
+        RoundState start = checkpoint.isPresent() ? resumedState(checkpoint.get())
+                : freshState(vocabulary, TrainingData.fingerprint(corpus.pairs()));
         corpus.pairs().unpersist(); // the shares are cached themselves
         Transformer transformer = start.model().transformer();
         DistributedTrainer.Validation validation = validation(split.valid(), vocabulary);
@@ -156,15 +162,22 @@ public final class TrainJob {
         Transformer transformer = Transformer.initialize(config.model().withVocabSize(vocabulary.vocabulary().size()),
                 config.training().seed(), DataType.FLOAT);
         Provenance provenance = Provenance.of(transformer.config(), config.training(), fingerprint,
-                GitRevision.current(), Instant.now()).withDecision(1, config.knobs(), "initial knobs (configuration)");
+                GitRevision.current(), Instant.now()).withDecision(1, config.knobs(),
+                "initial knobs (configuration); tuner policy " + tuner.policy());
         float[] updater = new float[(int) TrainingStep.updaterStateLength(transformer.parameters().size())];
-        return new RoundState(new TranslationModel(transformer, vocabulary, provenance), updater, 0, 0, config.knobs());
+        return new RoundState(new TranslationModel(transformer, vocabulary, provenance), updater, 0, 0,
+                new Tuner.Decision(config.knobs(), "initial knobs (configuration)"), Double.POSITIVE_INFINITY);
     }
 
-    private static RoundState stateOf(TrainingCheckpoint.Loaded checkpoint) {
+    /**
+     * The checkpoint's state; the lowest validation loss so far, which only the tuner needs, is read back from
+     * metrics.jsonl (already cut back to the checkpoint's round), so checkpoints need not carry it.
+     */
+    private RoundState resumedState(TrainingCheckpoint.Loaded checkpoint) throws IOException {
         TrainingCheckpoint.TrainerState state = checkpoint.state();
         return new RoundState(checkpoint.model(), state.updaterState().toFloatVector(), state.round(), state.step(),
-                state.knobs());
+                new Tuner.Decision(state.knobs(), "knobs of the checkpoint"),
+                new MetricsLog(run.metrics()).bestValidNll());
     }
 
     private DistributedTrainer.Validation validation(List<String[]> pairs, BpeModel vocabulary) {

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.run.RunDirectory;
-import dev.fulcrum.driver.train.Tuner;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stopping after round k and resuming gives the run an uninterrupted run would have had: same steps,
  * learning-rate schedule, data order, dropout and optimiser state, hence the same parameters and
- * validation losses; a damaged newest checkpoint is skipped for the one before.
+ * validation losses, and the same tuner decisions (dual ascent, whose best loss so far is read back from
+ * metrics.jsonl); a damaged newest checkpoint is skipped for the one before.
  */
 @Tag("slow")
 class ResumeTest {
@@ -64,13 +64,14 @@ class ResumeTest {
                 "model.decoderLayers=1", "model.maxLength=24", "model.dropout=0.1", "model.headGates=true",
                 "train.replicas=2", "train.stepsPerRound=3", "train.batchTokens=200", "train.warmupSteps=4",
                 "train.peakLearningRate=0.003", "train.rounds=" + rounds, "split.validFraction=0.1",
-                "eval.bleuSentences=0", "eval.examples=0", "knobs.gateWeight=0.05", "knobs.entropyWeight=0.1"));
+                "eval.bleuSentences=0", "eval.examples=0", "knobs.gateWeight=0.05", "knobs.entropyWeight=0.1",
+                "tuner.policy=dual-ascent", "tuner.headBudget=0.5", "tuner.entropyTarget=0"));
     }
 
     private static TrainJob.Result train(String out, int rounds, boolean resume, ByteArrayOutputStream log)
             throws IOException {
-        return new TrainJob(spark, config(out, rounds), new PrintStream(log, true, StandardCharsets.UTF_8),
-                Tuner.fixed()).run(resume);
+        return new TrainJob(spark, config(out, rounds), new PrintStream(log, true, StandardCharsets.UTF_8))
+                .run(resume);
     }
 
     @Test
@@ -90,7 +91,14 @@ class ResumeTest {
         for (int round = 0; round < 4; round++) {
             assertEquals(straightMetrics.get(round).get("validNll").asDouble(),
                     resumedMetrics.get(round).get("validNll").asDouble(), 1e-5, "round " + (round + 1));
+            assertEquals(straightMetrics.get(round).at("/decision/reason").asText(),
+                    resumedMetrics.get(round).at("/decision/reason").asText(), "round " + (round + 1));
         }
+        assertTrue(straightMetrics.stream().anyMatch(l -> !l.get("knobs").equals(l.at("/decision/knobs"))),
+                "the tuner moved the knobs");
+        assertEquals(reasons(straight), reasons(resumed));
+        assertTrue(reasons(straight).get(0).contains("tuner policy dual-ascent"), reasons(straight).get(0));
+        assertTrue(reasons(straight).get(1).contains(" dual-ascent: "), reasons(straight).get(1));
 
         RunDirectory run = new RunDirectory(dir.resolve("interrupted"));
         flipByte(run.checkpoint(4).resolve("updater.bin"), 200);
@@ -101,6 +109,11 @@ class ResumeTest {
         assertTrue(log.contains("resuming after round 3 (step 9)"), log);
         assertEquals(15, afterDamage.last().step());
         assertEquals(5, metrics("interrupted").size());
+    }
+
+    /** The knob history of the model's provenance: one entry per change, policy first. */
+    private static List<String> reasons(TrainJob.Result result) {
+        return result.model().provenance().knobHistory().stream().map(d -> d.round() + " " + d.reason()).toList();
     }
 
     private static float[] parameters(TrainJob.Result result) {

@@ -31,11 +31,14 @@ public final class MetricsLog implements RoundListener {
 
     @Override
     public void onRoundEnd(RoundReport report, RoundState state) throws IOException {
-        append(JSON.writeValueAsString(line(report)));
+        append(JSON.writeValueAsString(line(report, state)));
     }
 
-    /** The line of a round; also what the tuner's report will chart. */
-    static Map<String, Object> line(RoundReport r) {
+    /**
+     * The line of a round; also what the tuner's report will chart. {@code decision} is the tuner's: the knobs
+     * of the next round and why.
+     */
+    static Map<String, Object> line(RoundReport r, RoundState state) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("round", r.round());
         line.put("step", r.step());
@@ -53,7 +56,22 @@ public final class MetricsLog implements RoundListener {
         line.put("knobs", r.knobs());
         line.put("replicas", r.replicas());
         line.put("attention", r.attention());
+        line.put("decision", state.decision());
         return line;
+    }
+
+    /** The lowest validNll of the lines written so far, +∞ when there is none (what a resumed tuner needs). */
+    public double bestValidNll() throws IOException {
+        double best = Double.POSITIVE_INFINITY;
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                JsonNode node = parseOrNull(line);
+                if (node != null && node.path("validNll").isNumber()) {
+                    best = Math.min(best, node.path("validNll").asDouble());
+                }
+            }
+        }
+        return best;
     }
 
     /**

@@ -7,7 +7,10 @@ import dev.fulcrum.driver.train.RoundListener;
 import dev.fulcrum.driver.train.RoundReport;
 import dev.fulcrum.driver.train.RoundState;
 
-/** One progress line per round: losses, BLEU, throughput, averaging overhead and the time left. */
+/**
+ * One progress line per round: losses, BLEU, throughput, averaging overhead and the time left; then, when
+ * the tuner moved the knobs, a line saying which, and why.
+ */
 public final class RoundProgress implements RoundListener {
     private final PrintStream out;
     private final double maxMinutes;
@@ -26,6 +29,9 @@ public final class RoundProgress implements RoundListener {
                 r.round(), r.rounds(), r.step(), r.epochs(), r.trainLoss(), r.validPerplexity(), figure(r.bleu()),
                 figure(r.chrf()), r.tokensPerSecond(), r.roundSeconds(),
                 100 * r.overheadSeconds() / Math.max(1e-9, r.roundSeconds()), eta(r));
+        if (!state.knobs().equals(r.knobs())) {
+            out.println("  tuner: " + state.decision().reason());
+        }
     }
 
     private String eta(RoundReport r) {

@@ -52,11 +52,11 @@ public final class DistributedTrainer {
             RoundReport report = validate(round, state, outcome, (System.nanoTime() - began) / 1e9);
             Tuner.Decision decision = tuner.decide(report);
             if (!decision.knobs().equals(state.knobs())) {
-                model = new TranslationModel(model.transformer(), model.vocabulary(),
-                        model.provenance().withDecision(round + 1, decision.knobs(), decision.reason()));
+                model = new TranslationModel(model.transformer(), model.vocabulary(), model.provenance()
+                        .withDecision(round + 1, decision.knobs(), tuner.policy() + ": " + decision.reason()));
             }
             state = new RoundState(model, outcome.updaterState(), round,
-                    state.step() + config.rounds().stepsPerRound(), decision.knobs());
+                    state.step() + config.rounds().stepsPerRound(), decision, report.bestValidNll());
             notifyListeners(report, state);
             if (config.rounds().maxMinutes() > 0 && report.elapsedSeconds() >= 60 * config.rounds().maxMinutes()) {
                 break;
@@ -78,7 +78,8 @@ public final class DistributedTrainer {
         return new RoundReport(round, config.rounds().rounds(), before.step() + config.rounds().stepsPerRound(),
                 outcome.meanLoss(), outcome.tokens(), outcome.roundSeconds(),
                 outcome.roundSeconds() - outcome.trainSeconds(), loss.nll(), quality.bleu(), quality.chrf(),
-                quality.hypotheses(), loss.attention(), before.knobs(), outcome.replicas(), elapsedSeconds);
+                quality.hypotheses(), loss.attention(), before.knobs(), outcome.replicas(), elapsedSeconds,
+                before.bestValidNll());
     }
 
     private void notifyListeners(RoundReport report, RoundState state) {

@@ -17,11 +17,14 @@ import dev.fulcrum.model.config.Knobs;
  * @param bleu            validation BLEU of the decoded sample, NaN when none was decoded
  * @param translations    the decoded sample (the first {@code eval.bleuSentences} validation sources)
  * @param attention       per-head attention statistics over the validation set, "layer.statistic" → heads
+ * @param knobs           the knobs this round trained with
+ * @param bestValidNllBefore lowest validNll of the earlier rounds (of the run this one resumes too),
+ *                        +∞ before the first
  */
 public record RoundReport(int round, int rounds, long step, double trainLoss, long tokens, double roundSeconds,
                           double overheadSeconds, double validNll, double bleu, double chrf,
-                          List<String> translations, Map<String, double[]> attention, Knobs knobs, List<RoundSum.ReplicaReport> replicas,
-                          double elapsedSeconds) {
+                          List<String> translations, Map<String, double[]> attention, Knobs knobs,
+                          List<RoundSum.ReplicaReport> replicas, double elapsedSeconds, double bestValidNllBefore) {
 
     public double tokensPerSecond() {
         return tokens / Math.max(1e-9, roundSeconds);
@@ -31,6 +34,11 @@ public record RoundReport(int round, int rounds, long step, double trainLoss, lo
     public double epochs() {
         double perEpoch = replicas.stream().mapToInt(RoundSum.ReplicaReport::batchesPerEpoch).average().orElse(1);
         return step / Math.max(1.0, perEpoch);
+    }
+
+    /** Lowest validNll so far, this round's included (a non-finite loss does not count). */
+    public double bestValidNll() {
+        return Double.isFinite(validNll) ? Math.min(bestValidNllBefore, validNll) : bestValidNllBefore;
     }
 
     public double validPerplexity() {

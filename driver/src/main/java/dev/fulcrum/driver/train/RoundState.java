@@ -5,7 +5,14 @@ import dev.fulcrum.model.config.Knobs;
 
 /**
  * The averaged state after a round: the model (parameters, vocabulary, provenance with the knob history),
- * the averaged optimiser state, rounds finished, global step, and the knobs of the next round.
+ * the averaged optimiser state, rounds finished, global step, the tuner's decision (the knobs of the next
+ * round and why) and the lowest validation loss so far (what the tuner compares the next round with).
  */
-public record RoundState(TranslationModel model, float[] updaterState, int round, long step, Knobs knobs) {
+public record RoundState(TranslationModel model, float[] updaterState, int round, long step,
+                         Tuner.Decision decision, double bestValidNll) {
+
+    /** The knobs of the next round. */
+    public Knobs knobs() {
+        return decision.knobs();
+    }
 }

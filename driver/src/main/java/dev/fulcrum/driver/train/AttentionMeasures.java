@@ -1,0 +1,79 @@
+package dev.fulcrum.driver.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * What the tuner measures in a round's attention statistics ("layer.statistic" → per-head values, as
+ * {@code Evaluator} reports them; layers are named {@code encN.self}, {@code decN.self}, {@code decN.cross}).
+ * Causal decoder self-attention reports only {@code gateOpen}, and {@code gateOpen} exists only with head
+ * gates, so every measure is empty when its statistic is absent. Non-finite values are ignored.
+ */
+public record AttentionMeasures(Map<String, double[]> attention) {
+    private static final String CROSS_LAYER_SUFFIX = ".cross";
+
+    /** A measured value and where: "all heads" or the layer it was found in. */
+    public record Measure(double value, String where) {
+    }
+
+    /**
+     * Mean over the heads that report entropy (all non-causal ones) of how far each head's normalised entropy
+     * lies outside [low, high]; 0 for a head inside the band.
+     */
+    public OptionalDouble entropyOutsideBand(double low, double high) {
+        return values(name -> name.endsWith(".entropy")).stream()
+                .mapToDouble(entropy -> Math.max(0, Math.max(low - entropy, entropy - high)))
+                .average();
+    }
+
+    /** Mean coverage under-run over the cross-attention heads. */
+    public OptionalDouble crossCoverageUnderRun() {
+        return values(name -> name.endsWith(CROSS_LAYER_SUFFIX + ".coverageUnderRun")).stream()
+                .mapToDouble(Double::doubleValue).average();
+    }
+
+    /** Mean gate openness over all gated heads. */
+    public Optional<Measure> openHeads() {
+        OptionalDouble mean = values(name -> name.endsWith(".gateOpen")).stream()
+                .mapToDouble(Double::doubleValue).average();
+        return mean.isPresent() ? Optional.of(new Measure(mean.getAsDouble(), "all heads")) : Optional.empty();
+    }
+
+    /** The layer whose heads are open the most, by mean gate openness. */
+    public Optional<Measure> mostOpenLayer() {
+        Map<String, Double> byLayer = new TreeMap<>();
+        attention.forEach((name, heads) -> {
+            if (name.endsWith(".gateOpen")) {
+                finite(heads).stream().mapToDouble(Double::doubleValue).average()
+                        .ifPresent(mean -> byLayer.put(name.substring(0, name.lastIndexOf('.')), mean));
+            }
+        });
+        return byLayer.entrySet().stream().max(Map.Entry.comparingByValue())
+                .map(e -> new Measure(e.getValue(), e.getKey()));
+    }
+
+    private List<Double> values(Predicate<String> names) {
+        List<Double> values = new ArrayList<>();
+        attention.forEach((name, heads) -> {
+            if (names.test(name)) {
+                values.addAll(finite(heads));
+            }
+        });
+        return values;
+    }
+
+    private static List<Double> finite(double[] heads) {
+        List<Double> values = new ArrayList<>();
+        for (double value : heads) {
+            if (Double.isFinite(value)) {
+                values.add(value);
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.fulcrum.driver.train;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import dev.fulcrum.driver.config.RunConfig;
+import dev.fulcrum.model.config.Knobs;
+
+/**
+ * Dual ascent on the balancing weights (DESIGN.md, "The tuner"). Each tuned weight λ is the multiplier of a
+ * constraint "measured ≤ target" and takes, after every round, the step
+ * λ ← clamp(λ + η·(measured − target), 0, tuner.maxWeight): more entropy penalty while heads leave the
+ * entropy band, more coverage penalty while cross-attention leaves source tokens uncovered, more gate
+ * penalty while more heads are open than the budget, and less of each once its constraint holds. When the
+ * validation loss is worse than the best so far by more than {@code tuner.lossTolerance}, every tuned weight
+ * is multiplied by {@code tuner.backoff} instead. A weight is tuned when its rate is above 0 and its
+ * statistic exists (the gate weight also needs a head budget below 1).
+ */
+final class DualAscentTuner implements Tuner {
+    private final RunConfig.TunerSettings settings;
+
+    DualAscentTuner(RunConfig.TunerSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String policy() {
+        return RunConfig.TunerSettings.DUAL_ASCENT;
+    }
+
+    @Override
+    public Decision decide(RoundReport report) {
+        List<Constraint> constraints = constraints(report);
+        if (constraints.isEmpty()) {
+            return new Decision(report.knobs(), "no change: no weight is tuned (every rate is 0, no statistic "
+                    + "to steer by, or no head budget)");
+        }
+        return worsened(report) ? backOff(report, constraints) : ascend(report.knobs(), constraints);
+    }
+
+    /** The three weights the tuner may move. */
+    private enum Weight {
+        ENTROPY("entropyWeight"), COVERAGE("coverageWeight"), GATE("gateWeight");
+
+        private final String key;
+
+        Weight(String key) {
+            this.key = key;
+        }
+
+        double of(Knobs knobs) {
+            return switch (this) {
+                case ENTROPY -> knobs.entropyWeight();
+                case COVERAGE -> knobs.coverageWeight();
+                case GATE -> knobs.gateWeight();
+            };
+        }
+
+        Knobs with(Knobs k, double weight) {
+            return switch (this) {
+                case ENTROPY -> new Knobs(weight, k.entropyLow(), k.entropyHigh(), k.coverageWeight(), k.gateWeight());
+                case COVERAGE -> new Knobs(k.entropyWeight(), k.entropyLow(), k.entropyHigh(), weight, k.gateWeight());
+                case GATE -> new Knobs(k.entropyWeight(), k.entropyLow(), k.entropyHigh(), k.coverageWeight(), weight);
+            };
+        }
+    }
+
+    /** One tuned weight's constraint "measured ≤ target", as measured this round, with its step size. */
+    private record Constraint(Weight weight, double rate, String measure, double measured, String bound,
+                              double target) {
+        double violation() {
+            return measured - target;
+        }
+
+        /** e.g. "open heads 0.81 > budget 0.5". */
+        String describe() {
+            String relation = measured > target ? ">" : measured < target ? "<" : "=";
+            return measure + " " + figure(measured) + " " + relation + " " + bound + " " + figure(target);
+        }
+    }
+
+    private List<Constraint> constraints(RoundReport report) {
+        AttentionMeasures measures = new AttentionMeasures(report.attention());
+        Knobs knobs = report.knobs();
+        List<Constraint> constraints = new ArrayList<>();
+        if (settings.entropyRate() > 0) {
+            OptionalDouble outside = measures.entropyOutsideBand(knobs.entropyLow(), knobs.entropyHigh());
+            outside.ifPresent(value -> constraints.add(new Constraint(Weight.ENTROPY, settings.entropyRate(),
+                    "entropy outside band [" + figure(knobs.entropyLow()) + ", " + figure(knobs.entropyHigh()) + "]",
+                    value, "tolerance", settings.entropyTarget())));
+        }
+        if (settings.coverageRate() > 0) {
+            measures.crossCoverageUnderRun().ifPresent(value -> constraints.add(new Constraint(Weight.COVERAGE,
+                    settings.coverageRate(), "cross-attention coverage under-run", value, "target",
+                    settings.coverageTarget())));
+        }
+        if (settings.gateRate() > 0 && settings.hasHeadBudget()) {
+            boolean perLayer = RunConfig.TunerSettings.LAYER.equals(settings.budgetScope());
+            Optional<AttentionMeasures.Measure> open = perLayer ? measures.mostOpenLayer() : measures.openHeads();
+            open.ifPresent(measure -> constraints.add(new Constraint(Weight.GATE, settings.gateRate(),
+                    perLayer ? "open heads in " + measure.where() : "open heads", measure.value(), "budget",
+                    settings.headBudget())));
+        }
+        return constraints;
+    }
+
+    private boolean worsened(RoundReport report) {
+        double best = report.bestValidNllBefore();
+        return Double.isFinite(report.validNll()) && Double.isFinite(best)
+                && report.validNll() > best * (1 + settings.lossTolerance());
+    }
+
+    private Decision ascend(Knobs knobs, List<Constraint> constraints) {
+        Knobs next = knobs;
+        List<String> moved = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (Constraint constraint : constraints) {
+            double old = constraint.weight().of(knobs);
+            double stepped = Math.min(settings.maxWeight(),
+                    Math.max(0, old + constraint.rate() * constraint.violation()));
+            if (stepped != old) {
+                next = constraint.weight().with(next, stepped);
+                moved.add(change(constraint.weight(), old, stepped) + ": " + constraint.describe());
+            } else {
+                kept.add(constraint.weight().key + " stays " + figure(old) + ": " + constraint.describe());
+            }
+        }
+        return new Decision(next, moved.isEmpty() ? "no change: " + String.join("; ", kept) : String.join("; ", moved));
+    }
+
+    private Decision backOff(RoundReport report, List<Constraint> constraints) {
+        String why = "back-off: validNll " + figure(report.validNll()) + " > best "
+                + figure(report.bestValidNllBefore()) + " by more than " + figure(100 * settings.lossTolerance()) + "%";
+        Knobs next = report.knobs();
+        List<String> moved = new ArrayList<>();
+        for (Constraint constraint : constraints) {
+            double old = constraint.weight().of(next);
+            double lowered = old * settings.backoff();
+            if (lowered != old) {
+                next = constraint.weight().with(next, lowered);
+                moved.add(change(constraint.weight(), old, lowered));
+            }
+        }
+        return new Decision(next, moved.isEmpty() ? "no change: " + why + ", but no tuned weight to lower"
+                : why + ": " + String.join(", ", moved));
+    }
+
+    private static String change(Weight weight, double old, double updated) {
+        return weight.key + " " + figure(old) + "→" + figure(updated);
+    }
+
+    /** Three significant digits, no exponent, no trailing zeros: 0.1, 0.143, 2.5, 0. */
+    static String figure(double value) {
+        return new BigDecimal(value).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+}
