@@ -8,13 +8,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code fulcrum}: train, translate, evaluate. The same main class runs from {@code bin/fulcrum} and under
+ * {@code fulcrum}: train, translate, evaluate, experiment. The same main class runs from {@code bin/fulcrum} and under
  * {@code spark-submit --class dev.fulcrum.jobs.FulcrumCli}. Exit codes: 0 success, 1 failure, 2 bad
  * arguments or configuration (reported before Spark starts).
  */
 @Command(name = "fulcrum", mixinStandardHelpOptions = true, version = "fulcrum 0.1.0",
         description = "Distributed training of attention-balanced Transformer translation models on Spark.",
-        subcommands = {TrainCommand.class, TranslateCommand.class, EvaluateCommand.class})
+        subcommands = {TrainCommand.class, TranslateCommand.class, EvaluateCommand.class, ExperimentCommand.class})
 public final class FulcrumCli implements Runnable {
     static final int USAGE = CommandLine.ExitCode.USAGE;
 
@@ -26,7 +26,8 @@ public final class FulcrumCli implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new FulcrumCli());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            if (e instanceof ConfigException) {
+            // An experiment wraps a variant's configuration error to name the variant: still a configuration error.
+            if (e instanceof ConfigException || e.getCause() instanceof ConfigException) {
                 commandLine.getErr().println("fulcrum: " + e.getMessage());
                 return USAGE;
             }
