@@ -8,13 +8,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code fulcrum}: train, translate, evaluate, experiment. The same main class runs from {@code bin/fulcrum} and under
- * {@code spark-submit --class dev.fulcrum.jobs.FulcrumCli}. Exit codes: 0 success, 1 failure, 2 bad
+ * {@code fulcrum}: train, translate, evaluate, report, experiment. The same main class runs from {@code bin/fulcrum}
+ * and under {@code spark-submit --class dev.fulcrum.jobs.FulcrumCli}. Exit codes: 0 success, 1 failure, 2 bad
  * arguments or configuration (reported before Spark starts).
  */
 @Command(name = "fulcrum", mixinStandardHelpOptions = true, version = "fulcrum 0.1.0",
         description = "Distributed training of attention-balanced Transformer translation models on Spark.",
-        subcommands = {TrainCommand.class, TranslateCommand.class, EvaluateCommand.class, ExperimentCommand.class})
+        subcommands = {TrainCommand.class, TranslateCommand.class, EvaluateCommand.class, ReportCommand.class,
+            ExperimentCommand.class})
 public final class FulcrumCli implements Runnable {
     static final int USAGE = CommandLine.ExitCode.USAGE;
 

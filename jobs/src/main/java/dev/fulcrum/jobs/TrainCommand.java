@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import dev.fulcrum.driver.TrainJob;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.run.RunDirectory;
-import dev.fulcrum.driver.train.Tuner;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunConfig config = configuration();
         try (SparkSession spark = Sessions.start(config.spark())) {
-            TrainJob.Result result = new TrainJob(spark, config, System.out, Tuner.fixed()).run(resume);
+            TrainJob.Result result = new TrainJob(spark, config, System.out).run(resume);
             Reports.printFinal(System.out, result);
         }
         return 0;

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -98,6 +99,21 @@ class FulcrumCliTest {
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains(missing.toString()), run.err());
         assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());
+    }
+
+    @Test
+    void reportWritesTheHtmlFileOfARunAndRefusesADirectoryThatIsNone(@TempDir Path dir) throws Exception {
+        Path runDir = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(runDir.resolve("metrics.jsonl"), "{\"round\":1,\"trainLoss\":2.0}\n");
+        Run report = run("", "report", "--run", runDir.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        assertEquals("report: " + runDir.resolve("report.html") + "\n", report.out());
+        assertTrue(Files.size(runDir.resolve("report.html")) > 0);
+
+        Run none = run("", "report", "--run", dir.resolve("nothing").toString());
+        assertEquals(1, none.exitCode());
+        assertTrue(none.err().contains("is not a run directory"), none.err());
+        assertTrue(!none.err().contains("\tat "), "no stack trace: " + none.err());
     }
 
     @Test

@@ -112,8 +112,7 @@ public final class ExperimentReport {
                     .append(" | ").append(figure("%.2f", row.chrf()))
                     .append(" | ").append(figure("%.3f", row.validNll()))
                     .append(" | ").append(figure("%.2f", row.perplexity()))
-                    .append(" | ").append(row.activeHeads().isPresent() ? row.activeHeads().getAsInt() : "?")
-                    .append(" of ").append(row.totalHeads())
+                    .append(" | ").append(row.activeHeads()).append(" of ").append(row.totalHeads())
                     .append(" | ").append(figure("%.1f", row.sentencesPerSecond()))
                     .append(" | ").append(String.format(Locale.ROOT, "%,d", row.trainingTokens()))
                     .append(" | ").append(figure("%.1f", row.trainingSeconds()))
@@ -140,7 +139,7 @@ public final class ExperimentReport {
             variant.put("chrf", finite(row.chrf()));
             variant.put("validNll", finite(row.validNll()));
             variant.put("perplexity", finite(row.perplexity()));
-            variant.put("activeHeads", row.activeHeads().isPresent() ? row.activeHeads().getAsInt() : null);
+            variant.put("activeHeads", row.activeHeads());
             variant.put("totalHeads", row.totalHeads());
             variant.put("sentencesPerSecond", finite(row.sentencesPerSecond()));
             variant.put("decodedSentences", row.decodedSentences());

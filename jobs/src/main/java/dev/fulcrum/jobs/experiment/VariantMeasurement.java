@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalInt;
 
 import dev.fulcrum.driver.TrainJob;
 import dev.fulcrum.driver.config.RunConfig;
@@ -12,6 +11,7 @@ import dev.fulcrum.driver.run.RunDirectory;
 import dev.fulcrum.driver.train.RoundReport;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.eval.Evaluator;
+import dev.fulcrum.model.prune.HeadGates;
 import dev.fulcrum.model.text.BpeTokenizer;
 import dev.fulcrum.model.transformer.Transformer;
 
@@ -64,13 +64,14 @@ final class VariantMeasurement {
     }
 
     /**
-     * The heads the model needs: all it computes without head gates.
-     * TODO(lead): with head gates, count the open ones once HeadPruning (worker-model) is merged:
-     * {@code HeadPruning.prune(model).transformer().headPlan().totalHeads(config)}; until then unknown.
+     * The heads the model needs: with head gates the open ones (a closed gate multiplies its head by exactly 0,
+     * so {@code HeadPruning} removes it without changing an output), else every head it computes.
      */
-    static OptionalInt activeHeads(TranslationModel model) {
+    static int activeHeads(TranslationModel model) {
         Transformer transformer = model.transformer();
-        return transformer.config().headGates() ? OptionalInt.empty()
-                : OptionalInt.of(transformer.headPlan().totalHeads(transformer.config()));
+        if (!transformer.config().headGates()) {
+            return transformer.headPlan().totalHeads(transformer.config());
+        }
+        return (int) HeadGates.of(transformer).heads().stream().filter(head -> !head.closed()).count();
     }
 }

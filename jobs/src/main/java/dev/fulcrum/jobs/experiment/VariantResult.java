@@ -1,7 +1,5 @@
 package dev.fulcrum.jobs.experiment;
 
-import java.util.OptionalInt;
-
 /**
  * One row of an experiment's table: how a variant's final model scores, how many heads it computes, how fast it
  * translates, and what its training cost.
@@ -10,7 +8,7 @@ import java.util.OptionalInt;
  * @param chrf               chrF2 of the same translations
  * @param validNll           validation loss (NLL per target token) over all validation pairs, after the last round
  * @param perplexity         exp(validNll)
- * @param activeHeads        attention heads the model needs (open gates of a gated model); empty when not known
+ * @param activeHeads        attention heads the model needs (the open ones of a gated model)
  * @param totalHeads         attention heads the model computes, over all its attention layers
  * @param sentencesPerSecond beam-decoded validation sentences per second (one JVM, the driver's native threads)
  * @param decodedSentences   validation sentences decoded for BLEU, chrF and speed
@@ -21,7 +19,7 @@ import java.util.OptionalInt;
  *                           and speed are then NaN
  */
 public record VariantResult(String name, double bleu, double chrf, double validNll, double perplexity,
-                            OptionalInt activeHeads, int totalHeads, double sentencesPerSecond, int decodedSentences,
+                            int activeHeads, int totalHeads, double sentencesPerSecond, int decodedSentences,
                             long trainingTokens, double trainingSeconds, long steps,
                             String decodeFailure) {
 }

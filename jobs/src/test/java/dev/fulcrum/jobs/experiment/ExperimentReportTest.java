@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,11 +21,11 @@ class ExperimentReportTest {
             Map.of("rounds", 8), Map.of("sentences", 200));
 
     private static final VariantResult SOFTMAX = new VariantResult("softmax", 20.5, 45.25, 2.5, Math.exp(2.5),
-            OptionalInt.of(24), 24, 12.34, 200, 1_234_567, 480.26, 320, "");
+            24, 24, 12.34, 200, 1_234_567, 480.26, 320, "");
     private static final VariantResult GATED = new VariantResult("budget-50", 19.25, 44.0, 2.6, Math.exp(2.6),
-            OptionalInt.empty(), 24, 15.0, 200, 1_234_567, 501.0, 320, "");
+            11, 24, 15.0, 200, 1_234_567, 501.0, 320, "");
     private static final VariantResult EMPTY = new VariantResult("sinkhorn", Double.NaN, Double.NaN, 2.7,
-            Math.exp(2.7), OptionalInt.of(24), 24, Double.NaN, 200, 1_234_567, 490.0, 320, "NullPointerException: x");
+            Math.exp(2.7), 24, 24, Double.NaN, 200, 1_234_567, 490.0, 320, "NullPointerException: x");
 
     private final ExperimentReport report = new ExperimentReport(HEADER, List.of(SOFTMAX, GATED, EMPTY));
 
@@ -38,7 +37,7 @@ class ExperimentReportTest {
                 lines.get(0));
         assertEquals("| softmax | 20.50 | baseline | 45.25 | 2.500 | 12.18 | 24 of 24 | 12.3 | 1,234,567 | 480.3 |",
                 lines.get(2));
-        assertEquals("| budget-50 | 19.25 | -1.25 | 44.00 | 2.600 | 13.46 | ? of 24 | 15.0 | 1,234,567 | 501.0 |",
+        assertEquals("| budget-50 | 19.25 | -1.25 | 44.00 | 2.600 | 13.46 | 11 of 24 | 15.0 | 1,234,567 | 501.0 |",
                 lines.get(3));
         assertEquals("| sinkhorn | - | - | - | 2.700 | 14.88 | 24 of 24 | - | 1,234,567 | 490.0 |", lines.get(4));
     }
@@ -61,7 +60,7 @@ class ExperimentReportTest {
         assertEquals(3, variants.size());
         assertEquals("budget-50", variants.get(1).get("name").asText());
         assertEquals(-1.25, variants.get(1).get("bleuDelta").asDouble(), 1e-9);
-        assertTrue(variants.get(1).get("activeHeads").isNull());
+        assertEquals(11, variants.get(1).get("activeHeads").asInt());
         assertTrue(variants.get(2).get("bleu").isNull());
         assertTrue(variants.get(2).get("sentencesPerSecond").isNull());
         assertEquals("NullPointerException: x", variants.get(2).get("decodeFailure").asText());

@@ -27,6 +27,18 @@ public final class BalancedAttention {
     /** Initial gate log-α: gates start open (P(open) ~ 0.95) so that pruning is something the penalty earns. */
     public static final double INITIAL_GATE_LOG_ALPHA = 3.0;
 
+    /**
+     * Parameters of a layer, named {@link #parameterName}: projections {@code wq, wk, wv [D, H*dh]} (head h is
+     * columns {@code h*dh .. h*dh+dh-1}), {@code wo [H*dh, D]} (head h is the same block of rows), and per head
+     * {@code logtau [H]} and, when gated, {@code logalpha [H]}.
+     */
+    public static final String QUERY = "wq";
+    public static final String KEY = "wk";
+    public static final String VALUE = "wv";
+    public static final String OUTPUT = "wo";
+    public static final String LOG_TEMPERATURE = "logtau";
+    public static final String GATE_LOG_ALPHA = "logalpha";
+
     /** Head-level settings of one layer at graph-build time. */
     public record Heads(int count, int dim, boolean gated, boolean sampleGates) {
     }
@@ -62,13 +74,13 @@ public final class BalancedAttention {
                         AttentionMask mask) {
         int d = config.modelDim();
         int inner = heads.count() * heads.dim();
-        SDVariable q = splitHeads(queries.mmul(param("wq", new Init.Xavier(), d, inner)), queryShape);
-        SDVariable k = splitHeads(keysValues.mmul(param("wk", new Init.Xavier(), d, inner)), keyShape);
-        SDVariable v = splitHeads(keysValues.mmul(param("wv", new Init.Xavier(), d, inner)), keyShape);
+        SDVariable q = splitHeads(queries.mmul(param(QUERY, new Init.Xavier(), d, inner)), queryShape);
+        SDVariable k = splitHeads(keysValues.mmul(param(KEY, new Init.Xavier(), d, inner)), keyShape);
+        SDVariable v = splitHeads(keysValues.mmul(param(VALUE, new Init.Xavier(), d, inner)), keyShape);
 
         SDVariable logits = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(heads.dim()));
         logits = AttentionBalancing.applyTemperature(sd, logits,
-                param("logtau", new Init.Constant(0.0), heads.count()));
+                param(LOG_TEMPERATURE, new Init.Constant(0.0), heads.count()));
         SDVariable weights = normalize(logits, mask);
 
         SDVariable context = sd.mmul(weights, v);
@@ -78,7 +90,7 @@ public final class BalancedAttention {
             context = AttentionBalancing.gateHeads(context, gate);
         }
         SDVariable merged = sd.permute(context, 0, 2, 1, 3).reshape(-1, inner);
-        return new Result(merged.mmul(param("wo", new Init.Xavier(), inner, d)), weights, gate);
+        return new Result(merged.mmul(param(OUTPUT, new Init.Xavier(), inner, d)), weights, gate);
     }
 
     /** Per-head statistics of this layer: name → {@code [H]}. Causal layers report gate openness only. */
@@ -115,6 +127,11 @@ public final class BalancedAttention {
         return total;
     }
 
+    /** Name of parameter {@code parameter} (e.g. {@link #OUTPUT}) of layer {@code layer}. */
+    public static String parameterName(String layer, String parameter) {
+        return layer + "." + parameter;
+    }
+
     /** Name of this layer's gate-noise placeholder ({@code [H]}, uniform in (0,1)) when gates are sampled. */
     public static String gateNoiseName(String layer) {
         return layer + ".gatenoise";
@@ -136,7 +153,7 @@ public final class BalancedAttention {
     }
 
     private SDVariable logAlpha() {
-        String paramName = name + ".logalpha";
+        String paramName = parameterName(name, GATE_LOG_ALPHA);
         return sd.hasVariable(paramName) ? sd.getVariable(paramName)
                 : params.get(sd, paramName, new Init.Constant(INITIAL_GATE_LOG_ALPHA), heads.count());
     }
@@ -149,6 +166,6 @@ public final class BalancedAttention {
     }
 
     private SDVariable param(String suffix, Init init, long... shape) {
-        return params.get(sd, name + "." + suffix, init, shape);
+        return params.get(sd, parameterName(name, suffix), init, shape);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import dev.fulcrum.model.text.Vocabulary;
+import dev.fulcrum.model.train.NativeMemory;
 import dev.fulcrum.model.transformer.GraphInputs;
 import dev.fulcrum.model.transformer.Transformer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -46,6 +47,7 @@ public final class BeamSearch {
                     options.maxOutputLength(length, model.config().maxLength())));
         }
         for (List<SentenceBeam> active = unfinished(beams); !active.isEmpty(); active = unfinished(beams)) {
+            NativeMemory.collectWhenGrown();
             step(active, sourceIds, encoded);
         }
         return beams.stream().map(SentenceBeam::best).toList();

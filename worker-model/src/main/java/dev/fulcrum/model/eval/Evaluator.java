@@ -10,6 +10,7 @@ import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.decode.BeamSearch;
 import dev.fulcrum.model.decode.DecodeOptions;
 import dev.fulcrum.model.text.BpeTokenizer;
+import dev.fulcrum.model.train.NativeMemory;
 import dev.fulcrum.model.transformer.GraphInputs;
 import dev.fulcrum.model.transformer.Transformer;
 import dev.fulcrum.model.transformer.TransformerGraph;
@@ -46,6 +47,7 @@ public final class Evaluator {
         long tokens = 0;
         Map<String, double[]> weighted = new LinkedHashMap<>();
         for (MultiDataSet batch : batches) {
+            NativeMemory.collectWhenGrown();
             Map<String, INDArray> values = graph.output(model.feeds().forLoss(batch.getFeatures(0),
                     batch.getFeatures(1), batch.getLabels(0), Knobs.NONE, null), outputs.toArray(String[]::new));
             long batchTokens = values.get(GraphInputs.TOKENS).getLong(0);

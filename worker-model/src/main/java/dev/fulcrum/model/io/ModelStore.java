@@ -50,7 +50,7 @@ public final class ModelStore {
         Manifest.read(dir.resolve(MANIFEST)).verify(dir);
         ModelDescription description = ModelDescription.read(dir.resolve(MODEL));
         BpeModel vocabulary = readVocabulary(dir.resolve(VOCABULARY));
-        Provenance provenance = Json.read(dir.resolve(PROVENANCE), Provenance.class, "a model provenance");
+        Provenance provenance = ProvenanceFile.read(dir.resolve(PROVENANCE));
         Transformer transformer = description.newTransformer();
         ParamsFile.read(dir.resolve(PARAMS), transformer.parameters().flat());
         try {
@@ -82,7 +82,7 @@ public final class ModelStore {
         ParamsFile.write(transformer.parameters().flat(), dir.resolve(PARAMS));
         ModelDescription.of(transformer).write(dir.resolve(MODEL));
         model.vocabulary().save(dir.resolve(VOCABULARY));
-        Json.write(model.provenance(), dir.resolve(PROVENANCE));
+        ProvenanceFile.write(model.provenance(), dir.resolve(PROVENANCE));
         Manifest.describe(dir).write(dir.resolve(MANIFEST));
     }
 

@@ -45,7 +45,6 @@ public final class TrainingStep {
      *                noise at the same step
      */
     public TrainingStep(Transformer model, TrainingConfig config, long replica) {
-        NativeMemory.bound();
         this.model = model;
         this.replica = replica;
         this.config = config;
@@ -82,6 +81,7 @@ public final class TrainingStep {
         updater.applyUpdater(gradient, (int) step, 0);
         model.parameters().flat().subi(gradient);
         step++;
+        NativeMemory.collectWhenGrown();
         return new Outcome(loss, norm);
     }
 

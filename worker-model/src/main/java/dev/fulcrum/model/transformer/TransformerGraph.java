@@ -28,8 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>One builder makes the four graphs a model needs; all of them share the parameters of one
  * {@link Parameters} store: {@link Mode#TRAIN} (dropout, sampled gates, loss), {@link Mode#EVAL} (loss,
- * token NLL and per-head attention statistics), {@link Mode#ENCODE} and {@link Mode#DECODE} (one decoder
- * step over the prefix, from a given encoder output).
+ * token NLL, per-head attention statistics and every layer's attention weights), {@link Mode#ENCODE} and
+ * {@link Mode#DECODE} (one decoder step over the prefix, from a given encoder output).
  */
 public final class TransformerGraph {
     public enum Mode { TRAIN, EVAL, ENCODE, DECODE }
@@ -87,6 +87,34 @@ public final class TransformerGraph {
             names.add("dec" + i + ".cross");
         }
         return names;
+    }
+
+    /**
+     * What layer {@code layer} of {@link #attentionLayers} attends over: encoder self-attention is
+     * {@link Kind#SELF}, decoder self-attention {@link Kind#CAUSAL}, decoder cross-attention {@link Kind#CROSS}.
+     *
+     * @throws IllegalArgumentException if {@code layer} is not named like an attention layer
+     */
+    public static Kind attentionKind(String layer) {
+        if (layer.matches("enc\\d+\\.self")) {
+            return Kind.SELF;
+        }
+        if (layer.matches("dec\\d+\\.self")) {
+            return Kind.CAUSAL;
+        }
+        if (layer.matches("dec\\d+\\.cross")) {
+            return Kind.CROSS;
+        }
+        throw new IllegalArgumentException("'" + layer + "' is not the name of an attention layer"
+                + " (encN.self, decN.self or decN.cross)");
+    }
+
+    /**
+     * Name of the EVAL graph's output holding layer {@code layer}'s attention weights {@code [B, H, Tq, Tk]}
+     * (computed only when asked for, like every output).
+     */
+    public static String attentionWeights(String layer) {
+        return layer + ".weights";
     }
 
     private SameDiff define() {
@@ -201,6 +229,7 @@ public final class TransformerGraph {
         if (mode == Mode.EVAL) {
             layer.statistics(result, mask).forEach((stat, value) ->
                     statistics.put(name + "." + stat, sd.identity(name + "." + stat, value)));
+            sd.identity(attentionWeights(name), result.weights());
         }
         if (kind == Kind.CROSS) {
             lastCrossWeights = result.weights();

@@ -4,6 +4,7 @@ import static dev.fulcrum.model.io.TinyModels.assertSameModel;
 import static dev.fulcrum.model.io.TinyModels.fileNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +58,7 @@ class ModelStoreRoundTripTest {
     void provenanceKeepsItsKnobHistoryInOrderAndUnchangeable() {
         List<Provenance.KnobDecision> history = new ArrayList<>(TinyModels.PROVENANCE.knobHistory());
         Provenance provenance = new Provenance(TinyModels.CONFIG, TrainingConfig.defaults(), "sha256:00", "unknown",
-                "2024-05-02T08:30:00Z", history);
+                "2024-05-02T08:30:00Z", history, List.of());
         history.clear();
         Provenance extended = provenance.withDecision(3, Knobs.NONE, "all heads within the band");
 
@@ -64,7 +66,47 @@ class ModelStoreRoundTripTest {
         assertEquals(List.of(1, 2, 3), extended.knobHistory().stream().map(Provenance.KnobDecision::round).toList());
         assertThrows(UnsupportedOperationException.class, () -> extended.knobHistory().clear());
         assertThrows(IllegalArgumentException.class, () -> new Provenance(TinyModels.CONFIG,
-                TrainingConfig.defaults(), "sha256:00", "unknown", "yesterday", List.of()));
+                TrainingConfig.defaults(), "sha256:00", "unknown", "yesterday", List.of(), List.of()));
+    }
+
+    @Test
+    void provenanceKeepsItsPruningRecord() throws IOException {
+        Map<String, List<Integer>> kept = new LinkedHashMap<>();
+        kept.put("enc0.self", List.of(1));
+        kept.put("dec0.self", List.of(0, 1));
+        kept.put("dec0.cross", List.of());
+        Provenance pruned = TinyModels.PROVENANCE.withPruning(new Provenance.Pruning(0.5, "GLOBAL", 2, kept));
+        TranslationModel saved = new TranslationModel(TinyModels.model(4, DataType.FLOAT).transformer(),
+                TinyModels.VOCABULARY, pruned);
+        Path dir = directory.resolve("model");
+        ModelStore.save(saved, dir);
+
+        Provenance loaded = ModelStore.load(dir).provenance();
+        assertEquals(pruned, loaded);
+        assertEquals(List.copyOf(kept.keySet()), List.copyOf(loaded.pruning().get(0).keptHeads().keySet()));
+        assertEquals(3, loaded.pruning().get(0).keptTotal());
+    }
+
+    @Test
+    void provenanceWrittenBeforePruningExistedLoadsAsUnpruned() throws IOException {
+        Path dir = directory.resolve("model");
+        ModelStore.save(TinyModels.model(4, DataType.FLOAT), dir);
+        Path file = dir.resolve(ModelLayout.PROVENANCE);
+        String current = Files.readString(file);
+        String older = current.replaceFirst(",\\s*\"pruning\"\\s*:\\s*\\[\\s*\\]", "");
+        assertNotEquals(current, older);
+        Files.writeString(file, older);
+        Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
+
+        assertEquals(TinyModels.PROVENANCE, ModelStore.load(dir).provenance());
+        Files.writeString(file, older.replace("\"gitRevision\"", "\"revision\""));
+        Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
+        assertThrows(ModelFormatException.class, () -> ModelStore.load(dir));
+        for (String notAnObject : new String[] {"", "[]"}) {
+            Files.writeString(file, notAnObject);
+            Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
+            assertThrows(ModelFormatException.class, () -> ModelStore.load(dir), "'" + notAnObject + "'");
+        }
     }
 
     @Test
