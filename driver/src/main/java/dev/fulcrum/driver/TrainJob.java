@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,9 +30,14 @@ import dev.fulcrum.driver.train.TrainingData;
 import dev.fulcrum.driver.train.Tuner;
 import dev.fulcrum.model.Provenance;
 import dev.fulcrum.model.TranslationModel;
+import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.data.Batcher;
+import dev.fulcrum.model.eval.AttentionMaps;
+import dev.fulcrum.model.io.AttentionMapFile;
 import dev.fulcrum.model.io.ModelStore;
 import dev.fulcrum.model.io.TrainingCheckpoint;
+import dev.fulcrum.model.prune.HeadPruning;
+import dev.fulcrum.model.prune.PruningRule;
 import dev.fulcrum.model.text.BpeModel;
 import dev.fulcrum.model.text.BpeTokenizer;
 import dev.fulcrum.model.train.TrainingStep;
@@ -51,6 +57,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * and training continues with the next round; everything else is derived again, deterministically.
  */
 public final class TrainJob {
+    /** Validation pairs whose attention weights are kept for the report's heatmaps. */
+    private static final int ATTENTION_MAP_SENTENCES = 3;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper().enable(
                     com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
@@ -111,10 +119,39 @@ public final class TrainJob {
         RoundState last = new DistributedTrainer(averaging, config, validation, tuner, listeners,
                 context.defaultParallelism()).train(start);
         shares.unpersist();
-        ModelStore.save(last.model(), run.model());
+        TranslationModel exported = exported(last.model());
+        ModelStore.save(exported, run.model());
         out.println("model saved to " + run.model());
+        writeAttentionMaps(last.model(), split.valid());
         Optional<RoundReport> finalReport = Optional.ofNullable(lastReport.get());
-        return new Result(last.model(), last, finalReport, examples(finalReport, validation));
+        return new Result(exported, last, finalReport, examples(finalReport, validation));
+    }
+
+    /**
+     * The inference model: with head gates, the trained model without its closed-gate heads, and within the
+     * head budget when one is set (the least open heads go first); without gates, the trained model itself.
+     */
+    private TranslationModel exported(TranslationModel trained) {
+        ModelConfig model = trained.transformer().config();
+        if (!model.headGates()) {
+            return trained;
+        }
+        RunConfig.TunerSettings tuning = config.tuner();
+        PruningRule rule = tuning.hasHeadBudget() ? new PruningRule(tuning.headBudget(),
+                PruningRule.Scope.valueOf(tuning.budgetScope().toUpperCase(Locale.ROOT))) : PruningRule.CLOSED_GATES;
+        TranslationModel pruned = HeadPruning.prune(trained, rule);
+        out.printf("pruned heads: %d of %d kept (%s)%n", pruned.transformer().headPlan().totalHeads(model),
+                trained.transformer().headPlan().totalHeads(model), pruned.transformer().headPlan().keptHeads());
+        return pruned;
+    }
+
+    /** Attention weights of a few validation pairs, every layer and head, for the run report's heatmaps. */
+    private void writeAttentionMaps(TranslationModel trained, List<String[]> validPairs) throws IOException {
+        List<String[]> pairs = validPairs.subList(0, Math.min(ATTENTION_MAP_SENTENCES, validPairs.size()));
+        if (!pairs.isEmpty()) {
+            AttentionMapFile.write(AttentionMaps.of(trained, pairs.stream().map(p -> p[0]).toList(),
+                    pairs.stream().map(p -> p[1]).toList()), run.attentionMaps());
+        }
     }
 
     private Optional<TrainingCheckpoint.Loaded> resumePoint() throws IOException {

@@ -2,6 +2,7 @@ package dev.fulcrum.driver;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.run.RunDirectory;
+import dev.fulcrum.model.io.AttentionMapFile;
+import dev.fulcrum.model.io.ModelStore;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,6 +103,8 @@ class ResumeTest {
         assertTrue(reasons(straight).get(0).contains("tuner policy dual-ascent"), reasons(straight).get(0));
         assertTrue(reasons(straight).get(1).contains(" dual-ascent: "), reasons(straight).get(1));
 
+        assertExportedWithinHeadBudget(straight, new RunDirectory(dir.resolve("straight")));
+
         RunDirectory run = new RunDirectory(dir.resolve("interrupted"));
         flipByte(run.checkpoint(4).resolve("updater.bin"), 200);
         ByteArrayOutputStream damagedLog = new ByteArrayOutputStream();
@@ -111,13 +116,28 @@ class ResumeTest {
         assertEquals(5, metrics("interrupted").size());
     }
 
+    /**
+     * The exported model keeps at most half of the 6 heads (tuner.headBudget=0.5), says so in its provenance,
+     * loads from the run directory, and the attention maps of the trained model cover every head.
+     */
+    private static void assertExportedWithinHeadBudget(TrainJob.Result result, RunDirectory run) throws IOException {
+        var exported = ModelStore.load(run.model());
+        int kept = exported.transformer().headPlan().totalHeads(exported.transformer().config());
+        assertTrue(kept >= 1 && kept <= 3, "heads kept: " + kept);
+        assertEquals(kept, result.model().transformer().headPlan().totalHeads(exported.transformer().config()));
+        assertEquals(kept, exported.provenance().pruning().get(0).keptTotal());
+        var maps = AttentionMapFile.read(run.attentionMaps());
+        assertFalse(maps.isEmpty());
+        maps.get(0).layers().values().forEach(heads -> assertEquals(2, heads.length));
+    }
+
     /** The knob history of the model's provenance: one entry per change, policy first. */
     private static List<String> reasons(TrainJob.Result result) {
         return result.model().provenance().knobHistory().stream().map(d -> d.round() + " " + d.reason()).toList();
     }
 
     private static float[] parameters(TrainJob.Result result) {
-        return result.model().transformer().parameters().flat().toFloatVector();
+        return result.last().model().transformer().parameters().flat().toFloatVector();
     }
 
     private static List<JsonNode> metrics(String out) throws IOException {

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import dev.fulcrum.driver.TrainJob;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.run.RunDirectory;
+import dev.fulcrum.jobs.report.RunReport;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +44,7 @@ final class TrainCommand implements Callable<Integer> {
         try (SparkSession spark = Sessions.start(config.spark())) {
             TrainJob.Result result = new TrainJob(spark, config, System.out).run(resume);
             Reports.printFinal(System.out, result);
+            System.out.println("report: " + RunReport.write(Path.of(config.output().dir())));
         }
         return 0;
     }

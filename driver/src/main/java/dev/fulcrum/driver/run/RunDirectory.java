@@ -20,7 +20,9 @@ import dev.fulcrum.model.io.TrainingCheckpoint;
  *   ingest.json        rows read, kept and dropped by reason
  *   metrics.jsonl      one JSON line per round
  *   checkpoints/round-NNNNNN/   the last output.keepCheckpoints checkpoints
- *   model/             the final model (written when training ends)
+ *   model/             the final inference model (written when training ends; closed-gate heads pruned)
+ *   attention.json     attention weights of a few validation pairs, every layer and head (at the end)
+ *   report.html        the run report (bin/fulcrum report, and at the end of train)
  * </pre>
  */
 public record RunDirectory(Path root) {
@@ -40,6 +42,11 @@ public record RunDirectory(Path root) {
 
     public Path model() {
         return root.resolve("model");
+    }
+
+    /** Attention weights of a few validation pairs after training (the report's heatmaps). */
+    public Path attentionMaps() {
+        return root.resolve("attention.json");
     }
 
     public Path checkpoints() {
