@@ -11,16 +11,16 @@ import dev.fulcrum.driver.run.RunDirectory;
 import dev.fulcrum.driver.train.RoundReport;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.eval.Evaluator;
-import dev.fulcrum.model.prune.HeadGates;
 import dev.fulcrum.model.text.BpeTokenizer;
+import dev.fulcrum.model.transformer.HeadPlan;
 import dev.fulcrum.model.transformer.Transformer;
 
 /**
  * A trained variant's row: the validation loss of its last round (the job measured it over all validation
  * pairs already), its training totals from metrics.jsonl, and one timed decode of the validation sample with
- * the final model, which gives both BLEU/chrF and translation speed. The decode is what {@code evaluate}
- * runs: {@link Evaluator#quality} with the run's decode options and batch size, as training's per-round BLEU
- * sample does.
+ * the exported model (what the run's model/ holds; pruned when gated), which gives both BLEU/chrF and
+ * translation speed. The decode is what {@code evaluate} runs: {@link Evaluator#quality} with the run's decode
+ * options and batch size, as training's per-round BLEU sample does.
  */
 final class VariantMeasurement {
     private VariantMeasurement() {
@@ -33,9 +33,8 @@ final class VariantMeasurement {
         Decode decode = decode(model, config, sample, out);
         double validNll = result.finalReport().map(RoundReport::validNll).orElse(Double.NaN);
         RunTotals totals = RunTotals.read(new RunDirectory(Path.of(config.output().dir())).metrics());
-        Transformer transformer = model.transformer();
         return new VariantResult(variant.name(), decode.quality().bleu(), decode.quality().chrf(), validNll,
-                Math.exp(validNll), activeHeads(model), transformer.headPlan().totalHeads(transformer.config()),
+                Math.exp(validNll), activeHeads(model), allHeads(model),
                 sample.sources().size() / decode.seconds(), sample.sources().size(), totals.tokens(),
                 totals.roundSeconds(), result.last().step(), decode.failure());
     }
@@ -64,14 +63,16 @@ final class VariantMeasurement {
     }
 
     /**
-     * The heads the model needs: with head gates the open ones (a closed gate multiplies its head by exactly 0,
-     * so {@code HeadPruning} removes it without changing an output), else every head it computes.
+     * The heads the model computes: the job exports a gated model with its closed heads (and, beyond
+     * {@code tuner.headBudget}, its least open ones) pruned, so these are the heads that remain.
      */
     static int activeHeads(TranslationModel model) {
         Transformer transformer = model.transformer();
-        if (!transformer.config().headGates()) {
-            return transformer.headPlan().totalHeads(transformer.config());
-        }
-        return (int) HeadGates.of(transformer).heads().stream().filter(head -> !head.closed()).count();
+        return transformer.headPlan().totalHeads(transformer.config());
+    }
+
+    /** The heads of the model's architecture, none pruned. */
+    static int allHeads(TranslationModel model) {
+        return HeadPlan.FULL.totalHeads(model.transformer().config());
     }
 }

@@ -1,15 +1,15 @@
 package dev.fulcrum.jobs.experiment;
 
 /**
- * One row of an experiment's table: how a variant's final model scores, how many heads it computes, how fast it
- * translates, and what its training cost.
+ * One row of an experiment's table: how a variant's exported model scores, how many heads it computes, how fast
+ * it translates, and what its training cost.
  *
  * @param bleu               BLEU (13a) of the decoded validation sentences
  * @param chrf               chrF2 of the same translations
  * @param validNll           validation loss (NLL per target token) over all validation pairs, after the last round
  * @param perplexity         exp(validNll)
- * @param activeHeads        attention heads the model needs (the open ones of a gated model)
- * @param totalHeads         attention heads the model computes, over all its attention layers
+ * @param activeHeads        attention heads the exported model computes (a gated model's pruned ones excluded)
+ * @param totalHeads         attention heads of the architecture, over all its attention layers
  * @param sentencesPerSecond beam-decoded validation sentences per second (one JVM, the driver's native threads)
  * @param decodedSentences   validation sentences decoded for BLEU, chrF and speed
  * @param trainingTokens     real source + target tokens trained on, all rounds and replicas
