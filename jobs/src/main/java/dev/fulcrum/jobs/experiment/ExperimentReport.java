@@ -86,8 +86,8 @@ public final class ExperimentReport {
         md.append("- git revision: ").append(header.gitRevision()).append("\n");
         md.append("- hardware: ").append(header.hardware()).append("\n");
         md.append("- equal compute (every variant): ").append(pairs(header.compute())).append("\n");
-        md.append("- BLEU, chrF and sentences/s: the first validation sentences decoded by the exported model (the run's")
-                .append(" model/, pruned when gated), ")
+        md.append("- BLEU, chrF and sentences/s: the first validation sentences decoded by the exported model")
+                .append(" (the run's model/, pruned when gated), ")
                 .append(pairs(header.decode())).append("; valid NLL and perplexity: all validation pairs, last round;")
                 .append(" active heads: those the exported model computes\n\n");
         md.append(table());
