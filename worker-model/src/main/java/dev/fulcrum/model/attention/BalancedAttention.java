@@ -17,7 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * token-major 2-D {@code [B*T, D]}; heads are split only around the score computation.
  */
 public final class BalancedAttention {
-    /** What the layer attends over; causal self-attention is always softmax (a Sinkhorn column step would leak the future). */
+    /**
+     * What the layer attends over. Only encoder self-attention can be Sinkhorn-balanced: a column step couples
+     * all queries of a layer, so in causal self-attention or cross-attention a target position would see later
+     * target words through their queries (a teacher-forced leak that decoding cannot reproduce).
+     */
     public enum Kind { SELF, CAUSAL, CROSS }
 
     /** Names of the per-head statistics a layer can report (see {@link #statistics}). */
@@ -138,7 +142,7 @@ public final class BalancedAttention {
     }
 
     private SDVariable normalize(SDVariable logits, AttentionMask mask) {
-        if (kind == Kind.CAUSAL || ModelConfig.SOFTMAX.equals(config.normalization())) {
+        if (kind != Kind.SELF || ModelConfig.SOFTMAX.equals(config.normalization())) {
             return AttentionBalancing.softmax(sd, logits, mask);
         }
         return AttentionBalancing.sinkhorn(sd, logits, mask, config.sinkhornIterations());

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.text.Vocabulary;
 import dev.fulcrum.model.transformer.GraphInputs;
 import dev.fulcrum.model.transformer.Transformer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -47,6 +49,20 @@ class BeamSearchTest {
         task.sources().forEach(source -> firstOfEachLength.putIfAbsent(source.length, source));
         sources = firstOfEachLength.values().stream().limit(3).toList();
         assertEquals(3, sources.size(), "sources of three different lengths");
+    }
+
+    /** Sinkhorn balances the encoder only; the decoder's step graph must run like a softmax model's. */
+    @Test
+    void aSinkhornModelDecodes() {
+        ModelConfig sinkhorn = new ModelConfig(model.config().vocabSize(), 16, 2, 32, 1, 1, 0.0, 0.0, 64,
+                ModelConfig.SINKHORN, 3, true);
+        Transformer balanced = Transformer.initialize(sinkhorn, 3, DataType.FLOAT);
+        for (DecodeOptions options : List.of(GREEDY, BEAM)) {
+            List<int[]> outputs = new BeamSearch(balanced, options).translate(sources);
+            for (int i = 0; i < sources.size(); i++) {
+                assertTrue(outputs.get(i).length <= maxOutputLength(options, sources.get(i)), "sentence " + i);
+            }
+        }
     }
 
     @Test

@@ -81,6 +81,33 @@ class AttentionMapsTest {
         }
     }
 
+    /**
+     * Sinkhorn's column step couples every query of a layer: in cross-attention it would let a target position
+     * see later target tokens (through their queries). A Sinkhorn model therefore balances only the encoder's
+     * self-attention: a target's cross-attention rows must not change when only later target words do.
+     */
+    @Test
+    void aSinkhornModelsDecoderNeverSeesLaterTargetWords() {
+        ModelConfig sinkhorn = new ModelConfig(CONFIG.vocabSize(), 16, 2, 24, 1, 1, 0.0, 0.1, 64,
+                ModelConfig.SINKHORN, 4, false);
+        TranslationModel model = model(sinkhorn, HeadPlan.FULL);
+        String source = SOURCES.get(1);
+        List<AttentionMap> maps = AttentionMaps.of(model, List.of(source, source),
+                List.of("Le disque est plein.", "Le disque a été supprimé."));
+        int shared = 4; // <bos> ▁Le ▁disque + at least the first piece of the rest differ after this
+
+        for (String layer : List.of("dec0.self", "dec0.cross")) {
+            for (int h = 0; h < 2; h++) {
+                for (int q = 0; q < shared - 1; q++) {
+                    // Keys beyond the shared prefix: later target words (self) get no weight anyway.
+                    float[] first = java.util.Arrays.copyOf(maps.get(0).layers().get(layer)[h][q], 15);
+                    float[] second = java.util.Arrays.copyOf(maps.get(1).layers().get(layer)[h][q], 15);
+                    assertArrayEquals(first, second, TOLERANCE, layer + " head " + h + " query " + q);
+                }
+            }
+        }
+    }
+
     @Test
     void paddingInTheBatchChangesNoWeight() {
         TranslationModel model = model(HeadPlan.FULL);
