@@ -48,7 +48,8 @@ final class ExperimentCommand implements Callable<Integer> {
         String started = Instant.now().toString();
         try (SparkSession spark = Sessions.start(plan.variants().get(0).config().spark())) {
             ExperimentRun run = new ExperimentRun(spark, plan, System.out, commandLine(), started);
-            ExperimentReport report = run.run((variant, result) -> Reports.printFinal(System.out, result));
+            ExperimentReport report = run.run((variant, result) ->
+                    Reports.finish(System.out, result, Path.of(variant.config().output().dir())));
             System.out.println();
             System.out.print(report.table());
             System.out.println("written: " + plan.out().resolve(ExperimentReport.MARKDOWN) + ", "

@@ -1,9 +1,12 @@
 package dev.fulcrum.jobs;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 
 import dev.fulcrum.driver.TrainJob;
 import dev.fulcrum.driver.train.RoundState;
+import dev.fulcrum.jobs.report.RunReport;
 import dev.fulcrum.model.transformer.HeadPlan;
 
 /** What a finished training prints: the final validation figures and a few example translations. */
@@ -11,7 +14,13 @@ final class Reports {
     private Reports() {
     }
 
-    static void printFinal(PrintStream out, TrainJob.Result result) {
+    /** Prints the final figures and writes the run report of {@code runDir}. */
+    static void finish(PrintStream out, TrainJob.Result result, Path runDir) throws IOException {
+        printFinal(out, result);
+        out.println("report: " + RunReport.write(runDir));
+    }
+
+    private static void printFinal(PrintStream out, TrainJob.Result result) {
         RoundState last = result.last();
         out.println();
         out.printf("finished after round %d (step %d)%n", last.round(), last.step());

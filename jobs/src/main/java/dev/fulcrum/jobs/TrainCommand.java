@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import dev.fulcrum.driver.TrainJob;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.run.RunDirectory;
-import dev.fulcrum.jobs.report.RunReport;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,8 +42,7 @@ final class TrainCommand implements Callable<Integer> {
         RunConfig config = configuration();
         try (SparkSession spark = Sessions.start(config.spark())) {
             TrainJob.Result result = new TrainJob(spark, config, System.out).run(resume);
-            Reports.printFinal(System.out, result);
-            System.out.println("report: " + RunReport.write(Path.of(config.output().dir())));
+            Reports.finish(System.out, result, Path.of(config.output().dir()));
         }
         return 0;
     }

@@ -83,6 +83,7 @@ class ExperimentCommandTest {
             int active = row.get("activeHeads").asInt();
             assertTrue(active >= 1 && active <= row.get("totalHeads").asInt(), row.toString());
             assertTrue(Files.isRegularFile(out.resolve(VARIANTS.get(i)).resolve("model/manifest.json")));
+            assertTrue(Files.isRegularFile(out.resolve(VARIANTS.get(i)).resolve("report.html")), "a run report");
         }
         String markdown = Files.readString(out.resolve("experiment.md"));
         for (String variant : VARIANTS) {

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiConsumer;
 
 import dev.fulcrum.driver.TrainJob;
 import org.apache.spark.sql.SparkSession;
@@ -34,8 +33,14 @@ public final class ExperimentRun {
         this.started = started;
     }
 
-    /** @param afterTraining sees every variant's job result as soon as it has trained (e.g. to print it) */
-    public ExperimentReport run(BiConsumer<ExperimentPlan.Variant, TrainJob.Result> afterTraining) throws IOException {
+    /** What the caller does with a variant as soon as it has trained (print it, write its run report). */
+    @FunctionalInterface
+    public interface AfterTraining {
+        void accept(ExperimentPlan.Variant variant, TrainJob.Result result) throws IOException;
+    }
+
+    /** @param afterTraining sees every variant's job result as soon as it has trained */
+    public ExperimentReport run(AfterTraining afterTraining) throws IOException {
         List<ExperimentPlan.Variant> variants = plan.variants();
         ValidationSample sample = ValidationSample.load(spark, variants.get(0).config(), plan.decodeSentences());
         out.printf("experiment: %d variants at equal compute; each final model translates %d validation sentences%n",
