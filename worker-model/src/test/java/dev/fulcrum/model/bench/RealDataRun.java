@@ -36,8 +36,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Issue 2's real-data run in one JVM: BPE 8k on the training split, the reference-size model, a wall-clock
  * training budget, then loss/BLEU/chrF on the validation split. Prints figures; asserts nothing.
+ * Paths are read from the module directory (surefire's working directory): pass absolute ones, as here.
  * {@code mvn -pl worker-model test -Dgroups=bench -Dtest.excludedGroups= -Dtest=RealDataRun
- *   -Dtrain=../shared/data/l10n-en-fr/train.tsv -Dvalid=../shared/data/l10n-en-fr/valid.tsv -Dminutes=15
+ *   -Dtrain=$PWD/../shared/data/l10n-en-fr/train.tsv -Dvalid=$PWD/../shared/data/l10n-en-fr/valid.tsv -Dminutes=15
  *   [-Dwarmup=200] [-Dlr=1e-3] [-Dbeams=1,4] [-Dout=model-dir]}
  */
 @Tag("bench")
