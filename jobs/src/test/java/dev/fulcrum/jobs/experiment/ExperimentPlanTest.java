@@ -130,7 +130,8 @@ class ExperimentPlanTest {
         ExperimentPlan enFr = ExperimentPlan.load(conf.resolve("experiment-en-fr.conf"), List.of(), dir);
         RunConfig budget = enFr.variants().get(4).config();
         assertTrue(budget.model().headGates() && budget.tuner().hasHeadBudget());
-        assertEquals(1, budget.rounds().replicas());
-        assertEquals(256, budget.model().modelDim(), "the reference size of bench-en-fr.conf");
+        assertEquals(2, budget.rounds().replicas());
+        assertEquals(128, budget.model().modelDim(), "conf/local.conf's model size, set over bench-en-fr.conf's");
+        assertEquals(0, budget.rounds().maxMinutes(), "equal steps, not bench-en-fr.conf's 15 minutes");
     }
 }
