@@ -9,6 +9,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.driver.run.RunDirectory;
 
 /**
  * What the report shows, read from a run directory, as the one JSON document the page script renders:
@@ -17,11 +18,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * errors.
  */
 final class ReportModel {
-    static final String METRICS = "metrics.jsonl";
-    static final String ATTENTION = "attention.json";
-    static final String RUN_CONF = "run.conf";
-    static final String MODEL_DIR = "model";
-
     private ReportModel() {
     }
 
@@ -30,20 +26,21 @@ final class ReportModel {
         ObjectNode notes = JsonNodeFactory.instance.objectNode();
         page.put("run", runDir.toAbsolutePath().normalize().toString());
         page.put("generatedAt", Instant.now().toString());
+        RunDirectory run = new RunDirectory(runDir);
 
-        MetricsSeries metrics = MetricsSeries.read(runDir.resolve(METRICS));
+        MetricsSeries metrics = MetricsSeries.read(run.metrics());
         page.set("rounds", metrics.rounds());
         page.set("curves", metrics.curves());
         page.set("knobs", metrics.knobs());
         page.set("attention", metrics.attention());
         if (metrics.lines().isEmpty()) {
-            notes.put("metrics", "no rounds in " + runDir.resolve(METRICS));
+            notes.put("metrics", "no rounds in " + run.metrics());
         } else if (metrics.skippedLines() > 0) {
-            notes.put("metrics", metrics.skippedLines() + " line(s) of " + METRICS
+            notes.put("metrics", metrics.skippedLines() + " line(s) of " + run.metrics().getFileName()
                     + " could not be read and are left out");
         }
 
-        Path model = runDir.resolve(MODEL_DIR);
+        Path model = run.model();
         put(page, notes, "heads", HeadSummary.heads(model));
         Part provenance = HeadSummary.provenance(model);
         put(page, notes, "provenance", provenance);
@@ -55,9 +52,9 @@ final class ReportModel {
             notes.put("decisions", "from the model's provenance.json (knobHistory)");
         }
         page.set("decisions", decisions);
-        put(page, notes, "heatmaps", AttentionMaps.read(runDir.resolve(ATTENTION)));
+        put(page, notes, "heatmaps", AttentionMaps.read(run.attentionMaps()));
 
-        Path runConf = runDir.resolve(RUN_CONF);
+        Path runConf = run.config();
         if (Files.exists(runConf)) {
             page.put("runConf", Files.readString(runConf, StandardCharsets.UTF_8));
         } else {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import dev.fulcrum.driver.run.RunDirectory;
 import dev.fulcrum.driver.run.RunException;
 
 /**
@@ -28,9 +29,10 @@ public final class RunReport {
      * @throws RunException if {@code runDir} is no run directory (no metrics.jsonl and no run.conf)
      */
     public static Path write(Path runDir) throws IOException {
-        if (!Files.exists(runDir.resolve(ReportModel.METRICS)) && !Files.exists(runDir.resolve(ReportModel.RUN_CONF))) {
-            throw new RunException(runDir + " is not a run directory (it holds neither " + ReportModel.METRICS
-                    + " nor " + ReportModel.RUN_CONF + ")");
+        RunDirectory run = new RunDirectory(runDir);
+        if (!Files.exists(run.metrics()) && !Files.exists(run.config())) {
+            throw new RunException(runDir + " is not a run directory (it holds neither "
+                    + run.metrics().getFileName() + " nor " + run.config().getFileName() + ")");
         }
         String html = HtmlPage.render(ReportModel.read(runDir));
         Path report = runDir.resolve(FILE_NAME);
