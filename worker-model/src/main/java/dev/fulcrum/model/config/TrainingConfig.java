@@ -9,9 +9,17 @@ package dev.fulcrum.model.config;
  * @param clipNorm         global L2 norm the gradient is clipped to (0 = no clipping)
  * @param batchTokens      target source+target tokens per minibatch (padding included)
  * @param seed             seed of initialisation, data order, dropout and gate noise
+ * @param gateLearningRateScale how many times larger the Adam steps of the head-gate log α parameters are than
+ *                         the others'. Adam moves a parameter by about the learning rate per step, and a gate
+ *                         needs log α to travel ~5.4 (from its open start, 3.0, to below −2.4) to close: at the
+ *                         common rate, a few hundred steps cannot prune any head. Only gated models have gates.
  */
-public record TrainingConfig(double peakLearningRate, int warmupSteps, double clipNorm, int batchTokens, long seed)
+public record TrainingConfig(double peakLearningRate, int warmupSteps, double clipNorm, int batchTokens, long seed,
+                             double gateLearningRateScale)
         implements java.io.Serializable {
+    /** Default of {@link #gateLearningRateScale}; 1.0 is what models trained before it existed used. */
+    public static final double DEFAULT_GATE_LEARNING_RATE_SCALE = 20.0;
+
     public static final double ADAM_BETA1 = 0.9;
     public static final double ADAM_BETA2 = 0.98;
     public static final double ADAM_EPSILON = 1e-9;
@@ -21,6 +29,12 @@ public record TrainingConfig(double peakLearningRate, int warmupSteps, double cl
         Check.intRange("train.warmupSteps", warmupSteps, 1, 1_000_000);
         Check.range("train.clipNorm", clipNorm, 0, 1e6);
         Check.intRange("train.batchTokens", batchTokens, 16, 1 << 20);
+        Check.range("train.gateLearningRateScale", gateLearningRateScale, 0, 1000);
+    }
+
+    /** A configuration with the default gate learning-rate scale. */
+    public TrainingConfig(double peakLearningRate, int warmupSteps, double clipNorm, int batchTokens, long seed) {
+        this(peakLearningRate, warmupSteps, clipNorm, batchTokens, seed, DEFAULT_GATE_LEARNING_RATE_SCALE);
     }
 
     public static TrainingConfig defaults() {

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.model.Provenance;
 
 /**
- * provenance.json: the {@link Provenance} as JSON. Files written before head pruning existed lack the
- * {@code pruning} list; they describe models as trained, so the reader supplies an empty one, and every
- * other field stays as strictly required as in the other model files.
+ * provenance.json: the {@link Provenance} as JSON. Older files are brought up to date with what their models
+ * were trained with: files written before head pruning existed lack the {@code pruning} list (the model is as
+ * trained: an empty one), and files written before the gate learning-rate scale existed lack it (gates then
+ * learned at the common rate: 1.0). Every other field stays as strictly required as in the other model files.
  */
 final class ProvenanceFile {
     private static final String WHAT = "a model provenance";
     private static final String PRUNING = "pruning";
+    private static final String TRAINING = "trainingConfig";
+    private static final String GATE_SCALE = "gateLearningRateScale";
 
     private ProvenanceFile() {
     }
@@ -30,6 +33,9 @@ final class ProvenanceFile {
         }
         if (!object.has(PRUNING)) {
             object.putArray(PRUNING);
+        }
+        if (object.get(TRAINING) instanceof ObjectNode training && !training.has(GATE_SCALE)) {
+            training.put(GATE_SCALE, 1.0);
         }
         return Json.bind(object, Provenance.class, file, WHAT);
     }

@@ -13,13 +13,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * on the CPU backend ({@code CpuMemoryManager.isPeriodicGcActive()} is always false in M2.1), so Fulcrum
  * collects itself: after a step, when the process's resident memory has grown by more than
  * {@link #growthBytes} since the last collection. glibc (with our tunables) keeps freed memory for reuse, so
- * after a collection the resident size stays flat until the garbage of a few steps outgrows what was freed:
- * collections happen only when memory would otherwise grow.
+ * after a collection the resident size stays flat while the garbage fits into what was freed.
+ *
+ * <p>The allowance is small on purpose: every page of new resident memory is a page fault the kernel must zero,
+ * and on this VM kind faults plus zeroing took ~1/3 of a step's CPU samples with a 512 MB allowance (perf).
+ * Collecting as soon as memory grows recycles freed buffers instead: the reference-size step went from
+ * 1.39 to 1.13 s (mean of steps 11-40) and its resident size from 7.9 to 5.0 GB (docs/benchmarks.md).
  */
 public final class NativeMemory {
     /** System property: resident growth in MB between two collections (default {@value #DEFAULT_GROWTH_MB}). */
     public static final String GROWTH_PROPERTY = "fulcrum.nativeGcGrowthMb";
-    private static final long DEFAULT_GROWTH_MB = 512;
+    private static final long DEFAULT_GROWTH_MB = 1;
     private static final long MB = 1L << 20;
 
     private static final long growthBytes = Long.getLong(GROWTH_PROPERTY, DEFAULT_GROWTH_MB) * MB;

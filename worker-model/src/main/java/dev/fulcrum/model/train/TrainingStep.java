@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.transformer.GraphInputs;
@@ -31,6 +32,7 @@ public final class TrainingStep {
     private final TrainingConfig config;
     private final INDArray gradient;
     private final Map<String, INDArray> gradientViews;
+    private final List<INDArray> gateUpdates;
     private final INDArray updaterState;
     private final GradientUpdater<?> updater;
     private final long replica;
@@ -51,6 +53,9 @@ public final class TrainingStep {
         Parameters params = model.parameters();
         this.gradient = Nd4j.create(params.dataType(), 1, params.size());
         this.gradientViews = params.viewsOf(gradient);
+        this.gateUpdates = gradientViews.entrySet().stream()
+                .filter(view -> view.getKey().endsWith("." + BalancedAttention.GATE_LOG_ALPHA))
+                .map(Map.Entry::getValue).toList();
         Adam adam = adam(config);
         this.updaterState = Nd4j.create(params.dataType(), 1, adam.stateSize(params.size()));
         this.updater = adam.instantiate(updaterState, true);
@@ -78,7 +83,8 @@ public final class TrainingStep {
         if (config.clipNorm() > 0 && norm > config.clipNorm()) {
             gradient.muli(config.clipNorm() / norm);
         }
-        updater.applyUpdater(gradient, (int) step, 0);
+        updater.applyUpdater(gradient, (int) step, 0); // the gradient now holds the update
+        gateUpdates.forEach(update -> update.muli(config.gateLearningRateScale()));
         model.parameters().flat().subi(gradient);
         step++;
         NativeMemory.collectWhenGrown();

@@ -38,7 +38,7 @@ class StepBenchmark {
         java.util.Random r = new java.util.Random(3);
         MultiDataSet b = batch(100, 9, 11, 8000, r);
         OpTimer timer = new OpTimer();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0, n = Integer.getInteger("steps", 12); i < n; i++) {
             if (i == 8 && Boolean.getBoolean("optime")) { m.trainingGraph().setListeners(timer); m.trainingGraph().getFunction("grad").setListeners(timer); }
             if (i == 8 && Boolean.getBoolean("prof")) { org.nd4j.linalg.profiler.OpProfiler.getInstance().reset(); org.nd4j.linalg.factory.Nd4j.getExecutioner().setProfilingConfig(org.nd4j.linalg.profiler.ProfilerConfig.builder().notOptimalArguments(false).checkForNAN(false).stackTrace(false).build()); org.nd4j.linalg.factory.Nd4j.getExecutioner().setProfilingMode(org.nd4j.linalg.api.ops.executioner.OpExecutioner.ProfilingMode.OPERATIONS); }
             long s = System.nanoTime();
@@ -47,5 +47,7 @@ class StepBenchmark {
             if (i == 11 && Boolean.getBoolean("optime")) timer.print(40);
             System.out.printf("step %d loss %.4f norm %.3f  %.0f ms%n", i, o.loss(), o.gradientNorm(), (System.nanoTime() - s) / 1e6);
         }
+        System.out.printf("resident %.2f GB, native collections %d%n", org.bytedeco.javacpp.Pointer.physicalBytes() / 1e9,
+                dev.fulcrum.model.train.NativeMemory.collections());
     }
 }

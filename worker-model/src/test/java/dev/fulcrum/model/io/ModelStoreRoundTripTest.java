@@ -110,6 +110,20 @@ class ModelStoreRoundTripTest {
     }
 
     @Test
+    void provenanceWrittenBeforeTheGateLearningRateScaleExistedLoadsWithTheCommonRate() throws IOException {
+        Path dir = directory.resolve("model");
+        ModelStore.save(TinyModels.model(4, DataType.FLOAT), dir);
+        Path file = dir.resolve(ModelLayout.PROVENANCE);
+        String current = Files.readString(file);
+        String older = current.replaceFirst(",\\s*\"gateLearningRateScale\"\\s*:\\s*[0-9.]+", "");
+        assertNotEquals(current, older);
+        Files.writeString(file, older);
+        Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
+
+        assertEquals(1.0, ModelStore.load(dir).provenance().trainingConfig().gateLearningRateScale());
+    }
+
+    @Test
     void savingAgainReplacesTheModelAndLeavesNothingBeside() throws IOException {
         Path dir = directory.resolve("model");
         ModelStore.save(TinyModels.model(1, DataType.FLOAT), dir);

@@ -1,5 +1,6 @@
 package dev.fulcrum.model.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,15 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.data.Batcher;
 import dev.fulcrum.model.eval.Evaluator;
+import dev.fulcrum.model.transformer.Parameters;
 import dev.fulcrum.model.transformer.Transformer;
 import dev.fulcrum.model.transformer.TransformerGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 class TrainerTest {
     private static List<int[][]> pairs(int count) {
@@ -77,5 +81,32 @@ class TrainerTest {
         }
         assertTrue(report.attention().containsKey("dec0.cross.coverageUnderRun"));
         assertTrue(!report.attention().containsKey("dec0.self.entropy"), "causal layers report gate openness only");
+    }
+
+    @Test
+    void gateParametersTakeStepsScaledByTheGateLearningRateScale() {
+        Transformer common = tinyModel(true);
+        Transformer scaled = tinyModel(true);
+        INDArray start = common.parameters().flat().dup();
+        var batch = new Batcher(16, 120).batch(pairs(20), 0).batches().get(0);
+        Knobs gatePenalty = new Knobs(0.0, 0.1, 0.9, 0.0, 1.0); // open gates are clipped: only the penalty moves them
+        new TrainingStep(common, new TrainingConfig(3e-3, 5, 1.0, 120, 1, 1.0)).fit(batch, gatePenalty);
+        new TrainingStep(scaled, new TrainingConfig(3e-3, 5, 1.0, 120, 1, 8.0)).fit(batch, gatePenalty);
+
+        Parameters before = Transformer.initialize(common.config(), 3, DataType.FLOAT).parameters();
+        before.flat().assign(start);
+        int gates = 0;
+        for (String name : common.parameters().names()) {
+            INDArray commonStep = common.parameters().view(name).sub(before.view(name));
+            INDArray scaledStep = scaled.parameters().view(name).sub(before.view(name));
+            if (name.endsWith("." + BalancedAttention.GATE_LOG_ALPHA)) {
+                gates++;
+                assertTrue(commonStep.norm2Number().doubleValue() > 0, name + " did not move");
+                assertArrayEquals(commonStep.mul(8.0).reshape(-1).toDoubleVector(), scaledStep.reshape(-1).toDoubleVector(), 1e-6, name);
+            } else {
+                assertArrayEquals(commonStep.reshape(-1).toDoubleVector(), scaledStep.reshape(-1).toDoubleVector(), 1e-7, name);
+            }
+        }
+        assertEquals(TransformerGraph.attentionLayers(common.config()).size(), gates);
     }
 }
