@@ -18,6 +18,8 @@ final class ProvenanceFile {
     private static final String PRUNING = "pruning";
     private static final String TRAINING = "trainingConfig";
     private static final String GATE_SCALE = "gateLearningRateScale";
+    /** What every model trained before the scale existed used, whatever today's default is. */
+    private static final double GATE_SCALE_BEFORE_IT_EXISTED = 1.0;
 
     private ProvenanceFile() {
     }
@@ -35,7 +37,7 @@ final class ProvenanceFile {
             object.putArray(PRUNING);
         }
         if (object.get(TRAINING) instanceof ObjectNode training && !training.has(GATE_SCALE)) {
-            training.put(GATE_SCALE, 1.0);
+            training.put(GATE_SCALE, GATE_SCALE_BEFORE_IT_EXISTED);
         }
         return Json.bind(object, Provenance.class, file, WHAT);
     }

@@ -3,6 +3,7 @@ package dev.fulcrum.model.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 import dev.fulcrum.model.attention.BalancedAttention;
@@ -53,9 +54,9 @@ public final class TrainingStep {
         Parameters params = model.parameters();
         this.gradient = Nd4j.create(params.dataType(), 1, params.size());
         this.gradientViews = params.viewsOf(gradient);
-        this.gateUpdates = gradientViews.entrySet().stream()
-                .filter(view -> view.getKey().endsWith("." + BalancedAttention.GATE_LOG_ALPHA))
-                .map(Map.Entry::getValue).toList();
+        this.gateUpdates = TransformerGraph.attentionLayers(model.config()).stream()
+                .map(layer -> gradientViews.get(BalancedAttention.parameterName(layer, BalancedAttention.GATE_LOG_ALPHA)))
+                .filter(Objects::nonNull).toList(); // ungated (or pruned) layers have no gates
         Adam adam = adam(config);
         this.updaterState = Nd4j.create(params.dataType(), 1, adam.stateSize(params.size()));
         this.updater = adam.instantiate(updaterState, true);

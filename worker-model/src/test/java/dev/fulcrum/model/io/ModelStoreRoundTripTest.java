@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import dev.fulcrum.model.Provenance;
 import dev.fulcrum.model.TranslationModel;
@@ -90,21 +91,14 @@ class ModelStoreRoundTripTest {
     @Test
     void provenanceWrittenBeforePruningExistedLoadsAsUnpruned() throws IOException {
         Path dir = directory.resolve("model");
-        ModelStore.save(TinyModels.model(4, DataType.FLOAT), dir);
-        Path file = dir.resolve(ModelLayout.PROVENANCE);
-        String current = Files.readString(file);
-        String older = current.replaceFirst(",\\s*\"pruning\"\\s*:\\s*\\[\\s*\\]", "");
-        assertNotEquals(current, older);
-        Files.writeString(file, older);
-        Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
+        String older = saveWithProvenanceEdited(dir, current ->
+                current.replaceFirst(",\\s*\"pruning\"\\s*:\\s*\\[\\s*\\]", ""));
 
         assertEquals(TinyModels.PROVENANCE, ModelStore.load(dir).provenance());
-        Files.writeString(file, older.replace("\"gitRevision\"", "\"revision\""));
-        Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
+        rewriteProvenance(dir, older.replace("\"gitRevision\"", "\"revision\""));
         assertThrows(ModelFormatException.class, () -> ModelStore.load(dir));
         for (String notAnObject : new String[] {"", "[]"}) {
-            Files.writeString(file, notAnObject);
-            Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
+            rewriteProvenance(dir, notAnObject);
             assertThrows(ModelFormatException.class, () -> ModelStore.load(dir), "'" + notAnObject + "'");
         }
     }
@@ -112,15 +106,26 @@ class ModelStoreRoundTripTest {
     @Test
     void provenanceWrittenBeforeTheGateLearningRateScaleExistedLoadsWithTheCommonRate() throws IOException {
         Path dir = directory.resolve("model");
-        ModelStore.save(TinyModels.model(4, DataType.FLOAT), dir);
-        Path file = dir.resolve(ModelLayout.PROVENANCE);
-        String current = Files.readString(file);
-        String older = current.replaceFirst(",\\s*\"gateLearningRateScale\"\\s*:\\s*[0-9.]+", "");
-        assertNotEquals(current, older);
-        Files.writeString(file, older);
-        Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
+        saveWithProvenanceEdited(dir, current ->
+                current.replaceFirst(",\\s*\"gateLearningRateScale\"\\s*:\\s*[0-9.]+", ""));
 
         assertEquals(1.0, ModelStore.load(dir).provenance().trainingConfig().gateLearningRateScale());
+    }
+
+    /** Saves a tiny model and rewrites its provenance.json as {@code edit} of it (an older layout); returns that text. */
+    private static String saveWithProvenanceEdited(Path dir, UnaryOperator<String> edit) throws IOException {
+        ModelStore.save(TinyModels.model(4, DataType.FLOAT), dir);
+        String current = Files.readString(dir.resolve(ModelLayout.PROVENANCE));
+        String edited = edit.apply(current);
+        assertNotEquals(current, edited);
+        rewriteProvenance(dir, edited);
+        return edited;
+    }
+
+    /** Replaces provenance.json and updates the manifest, so that only the content is wrong, not the checksum. */
+    private static void rewriteProvenance(Path dir, String text) throws IOException {
+        Files.writeString(dir.resolve(ModelLayout.PROVENANCE), text);
+        Manifest.describe(dir).write(dir.resolve(ModelLayout.MANIFEST));
     }
 
     @Test
