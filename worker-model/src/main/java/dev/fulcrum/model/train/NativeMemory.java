@@ -6,45 +6,55 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Keeps ND4J's off-heap memory bounded. ND4J frees an array's native buffer only when the Java object is
- * garbage-collected, and a training step leaves ~100 MB to several hundred MB of native arrays (SameDiff's
- * intermediates) behind a few kilobytes of heap, so the collector hardly ever runs: an executor training the
- * base model grew to 16 GB resident in ~70 steps and was killed. ND4J's own remedy, periodic GC, is a no-op
- * on the CPU backend ({@code CpuMemoryManager.isPeriodicGcActive()} is always false in M2.1), so Fulcrum
- * collects itself: after a step, when the process's resident memory has grown by more than
- * {@link #growthBytes} since the last collection. glibc (with our tunables) keeps freed memory for reuse, so
- * after a collection the resident size stays flat while the garbage fits into what was freed.
+ * Keeps ND4J's off-heap memory bounded and recycled. ND4J frees an array's native buffer only when the Java object
+ * is garbage-collected, and a training step leaves several hundred MB of native arrays (SameDiff's intermediates)
+ * behind a few kilobytes of heap, so the collector hardly ever runs on its own: an executor training the base
+ * model grew to 16 GB resident in ~70 steps and was killed. ND4J's own remedy, periodic GC, is a no-op on the CPU
+ * backend ({@code CpuMemoryManager.isPeriodicGcActive()} is always false in M2.1), so Fulcrum collects itself:
+ * after every training step, and in decoding and evaluation loops (whose iterations leave little garbage each)
+ * whenever resident memory has grown since the last collection.
  *
- * <p>The allowance is small on purpose: every page of new resident memory is a page fault the kernel must zero,
- * and on this VM kind faults plus zeroing took ~1/3 of a step's CPU samples with a 512 MB allowance (perf).
- * Collecting as soon as memory grows recycles freed buffers instead: the reference-size step went from
- * 1.39 to 1.13 s (mean of steps 11-40) and its resident size from 7.9 to 5.0 GB (docs/benchmarks.md).
+ * <p>Every step, not only when memory grew: glibc (with our tunables) keeps freed memory for reuse, so a step
+ * that starts after a collection finds the previous step's buffers free and maps no new pages. A step that starts
+ * without one must take a whole step's worth of fresh pages, each a page fault the kernel zeroes (~16 µs each on
+ * this VM kind; 45,000-200,000 of them in such a step). Collecting only after resident memory grew (the previous
+ * policy) skipped every other collection and paid those storms: reference-size step 1,190-1,285 ms mean and
+ * 4.9-5.9 GB resident, against 904-948 ms and 2.9 GB collecting every step, whose full GC costs 40-90 ms
+ * (docs/benchmarks.md).
  */
 public final class NativeMemory {
-    /** System property: resident growth in MB between two collections (default {@value #DEFAULT_GROWTH_MB}). */
-    public static final String GROWTH_PROPERTY = "fulcrum.nativeGcGrowthMb";
-    private static final long DEFAULT_GROWTH_MB = 1;
-    private static final long MB = 1L << 20;
-
-    private static final long growthBytes = Long.getLong(GROWTH_PROPERTY, DEFAULT_GROWTH_MB) * MB;
+    private static final long GROWTH_ALLOWANCE_BYTES = 1L << 20;
     private static long residentAfterLastCollection = Pointer.physicalBytes();
     private static long collections;
+    private static long collectionNanos;
 
     private NativeMemory() {
     }
 
-    /** Collects garbage (and with it dead native buffers) when resident memory grew past the allowance. */
+    /** Collects garbage, and with it the dead native buffers of the training step that just ended. */
+    public static synchronized void collect() {
+        long start = System.nanoTime();
+        System.gc();
+        collectionNanos += System.nanoTime() - start;
+        collections++;
+        residentAfterLastCollection = Pointer.physicalBytes();
+    }
+
+    /** Collects when resident memory grew by more than 1 MB since the last collection (for loops of small steps). */
     public static synchronized void collectWhenGrown() {
-        if (Pointer.physicalBytes() - residentAfterLastCollection > growthBytes) {
-            System.gc();
-            collections++;
-            residentAfterLastCollection = Pointer.physicalBytes();
+        if (Pointer.physicalBytes() - residentAfterLastCollection > GROWTH_ALLOWANCE_BYTES) {
+            collect();
         }
     }
 
     /** Collections made so far in this JVM (for tests and benchmarks). */
     public static synchronized long collections() {
         return collections;
+    }
+
+    /** Wall time spent in those collections so far, in seconds (for benchmarks: what collecting costs). */
+    public static synchronized double collectionSeconds() {
+        return collectionNanos / 1e9;
     }
 
     /** Frees the native buffers of arrays nothing refers to any more (views and closed arrays are skipped). */

@@ -88,7 +88,7 @@ public final class TrainingStep {
         gateUpdates.forEach(update -> update.muli(config.gateLearningRateScale()));
         model.parameters().flat().subi(gradient);
         step++;
-        NativeMemory.collectWhenGrown();
+        NativeMemory.collect();
         return new Outcome(loss, norm);
     }
 

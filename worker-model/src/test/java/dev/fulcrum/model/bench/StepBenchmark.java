@@ -26,6 +26,16 @@ class StepBenchmark {
                 new INDArray[] {Nd4j.createFromArray(to)});
     }
 
+    /** Minor page faults of this process so far (field 10 of /proc/self/stat): each is a fresh page the kernel zeroed. */
+    static long minorFaults() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     @Test
     void baseStep() {
         String norm = System.getProperty("norm", "softmax");
@@ -41,10 +51,17 @@ class StepBenchmark {
         for (int i = 0, n = Integer.getInteger("steps", 12); i < n; i++) {
             if (i == 8 && Boolean.getBoolean("optime")) { m.trainingGraph().setListeners(timer); m.trainingGraph().getFunction("grad").setListeners(timer); }
             if (i == 8 && Boolean.getBoolean("prof")) { org.nd4j.linalg.profiler.OpProfiler.getInstance().reset(); org.nd4j.linalg.factory.Nd4j.getExecutioner().setProfilingConfig(org.nd4j.linalg.profiler.ProfilerConfig.builder().notOptimalArguments(false).checkForNAN(false).stackTrace(false).build()); org.nd4j.linalg.factory.Nd4j.getExecutioner().setProfilingMode(org.nd4j.linalg.api.ops.executioner.OpExecutioner.ProfilingMode.OPERATIONS); }
-            long s = System.nanoTime();
+            long s = System.nanoTime(), opsBefore = timer.opNanos, faultsBefore = minorFaults();
+            double gcBefore = dev.fulcrum.model.train.NativeMemory.collectionSeconds();
             var o = step.fit(b, new Knobs(0.1, 0.2, 0.9, 0.1, 0.01));
+            if (i >= 8 && Boolean.getBoolean("optime")) {
+                double wall = (System.nanoTime() - s) / 1e6, ops = (timer.opNanos - opsBefore) / 1e6;
+                double gc = (dev.fulcrum.model.train.NativeMemory.collectionSeconds() - gcBefore) * 1e3;
+                System.out.printf("PHASES step %d: wall %.0f ms = graph ops %.0f + native GC %.0f + rest %.0f; %d page faults, resident %.2f GB%n",
+                        i, wall, ops, gc, wall - ops - gc, minorFaults() - faultsBefore, org.bytedeco.javacpp.Pointer.physicalBytes() / 1e9);
+            }
             if (i == 11 && Boolean.getBoolean("prof")) org.nd4j.linalg.profiler.OpProfiler.getInstance().printOutDashboard();
-            if (i == 11 && Boolean.getBoolean("optime")) timer.print(40);
+            if (i == n - 1 && Boolean.getBoolean("optime")) timer.print(40);
             System.out.printf("step %d loss %.4f norm %.3f  %.0f ms%n", i, o.loss(), o.gradientNorm(), (System.nanoTime() - s) / 1e6);
         }
         System.out.printf("resident %.2f GB, native collections %d%n", org.bytedeco.javacpp.Pointer.physicalBytes() / 1e9,

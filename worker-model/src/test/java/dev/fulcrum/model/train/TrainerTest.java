@@ -54,9 +54,11 @@ class TrainerTest {
                 epochs.add(epoch);
             }
         };
+        long collectionsBefore = NativeMemory.collections();
         new Trainer(step, new Batcher(16, 120), List.of(recorder))
                 .train(pairs(60), new Trainer.Budget(Duration.ofMinutes(5), 100, 25), Knobs.NONE, 1);
         assertEquals(25, events.size());
+        assertTrue(NativeMemory.collections() - collectionsBefore >= 25, "every step recycles its native garbage");
         assertEquals(25, step.step());
         for (int i = 0; i < events.size(); i++) {
             assertEquals(i + 1, events.get(i).step());
