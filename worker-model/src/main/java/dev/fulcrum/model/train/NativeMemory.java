@@ -27,13 +27,26 @@ public final class NativeMemory {
     private static long residentAfterLastCollection = Pointer.physicalBytes();
     private static long collections;
     private static long collectionNanos;
+    private static long lastCollectionStart = Long.MIN_VALUE;
 
     private NativeMemory() {
     }
 
-    /** Collects garbage, and with it the dead native buffers of the training step that just ended. */
-    public static synchronized void collect() {
+    /**
+     * Collects garbage, and with it the dead native buffers of the training step that began at
+     * {@code stepStart} ({@link System#nanoTime()}) and just ended. Skipped when another replica in this JVM
+     * (Spark local mode) started a collection after that step began: a collection stops and serves every
+     * replica, and two per step pair cost the embedded default job a quarter of its speed.
+     */
+    public static synchronized void collectAfterStep(long stepStart) {
+        if (lastCollectionStart < stepStart) {
+            collect();
+        }
+    }
+
+    private static void collect() {
         long start = System.nanoTime();
+        lastCollectionStart = start;
         System.gc();
         collectionNanos += System.nanoTime() - start;
         collections++;

@@ -79,6 +79,7 @@ public final class TrainingStep {
 
     /** Trains on one minibatch: features (source, target-in), labels (target-out). */
     public Outcome fit(MultiDataSet batch, Knobs knobs) {
+        long start = System.nanoTime();
         double loss = computeGradient(batch, knobs);
         double norm = gradient.norm2Number().doubleValue();
         if (config.clipNorm() > 0 && norm > config.clipNorm()) {
@@ -88,7 +89,7 @@ public final class TrainingStep {
         gateUpdates.forEach(update -> update.muli(config.gateLearningRateScale()));
         model.parameters().flat().subi(gradient);
         step++;
-        NativeMemory.collect();
+        NativeMemory.collectAfterStep(start);
         return new Outcome(loss, norm);
     }
 
