@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,7 +36,6 @@ import dev.fulcrum.model.io.AttentionMapFile;
 import dev.fulcrum.model.io.ModelStore;
 import dev.fulcrum.model.io.TrainingCheckpoint;
 import dev.fulcrum.model.prune.HeadPruning;
-import dev.fulcrum.model.prune.PruningRule;
 import dev.fulcrum.model.text.BpeModel;
 import dev.fulcrum.model.text.BpeTokenizer;
 import dev.fulcrum.model.train.TrainingStep;
@@ -136,10 +134,7 @@ public final class TrainJob {
         if (!model.headGates()) {
             return trained;
         }
-        RunConfig.TunerSettings tuning = config.tuner();
-        PruningRule rule = tuning.hasHeadBudget() ? new PruningRule(tuning.headBudget(),
-                PruningRule.Scope.valueOf(tuning.budgetScope().toUpperCase(Locale.ROOT))) : PruningRule.CLOSED_GATES;
-        TranslationModel pruned = HeadPruning.prune(trained, rule);
+        TranslationModel pruned = HeadPruning.prune(trained, config.tuner().pruningRule());
         out.printf("pruned heads: %d of %d kept (%s)%n", pruned.transformer().headPlan().totalHeads(model),
                 trained.transformer().headPlan().totalHeads(model), pruned.transformer().headPlan().keptHeads());
         return pruned;

@@ -13,26 +13,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.run.RunDirectory;
 import dev.fulcrum.model.io.AttentionMapFile;
+import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.io.ModelStore;
+import dev.fulcrum.model.prune.HeadGates;
+import dev.fulcrum.model.transformer.Transformer;
+import dev.fulcrum.model.transformer.TransformerGraph;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Stopping after round k and resuming gives the run an uninterrupted run would have had: same steps,
  * learning-rate schedule, data order, dropout and optimiser state, hence the same parameters and
  * validation losses, and the same tuner decisions (dual ascent, whose best loss so far is read back from
- * metrics.jsonl); a damaged newest checkpoint is skipped for the one before.
+ * metrics.jsonl); a damaged newest checkpoint is skipped for the one before. Settled head gates stay settled
+ * through training, resume and export.
  */
 @Tag("slow")
 class ResumeTest {
@@ -59,8 +68,8 @@ class ResumeTest {
         spark.stop();
     }
 
-    private static RunConfig config(String out, int rounds) {
-        return RunConfig.load(null, List.of(
+    private static RunConfig config(String out, int rounds, String... extra) {
+        List<String> overrides = new ArrayList<>(List.of(
                 RunConfig.override("corpus.train", dir.resolve("corpus.tsv").toString()),
                 RunConfig.override("output.dir", dir.resolve(out).toString()),
                 "vocab.size=400", "model.modelDim=16", "model.heads=2", "model.ffnDim=32", "model.encoderLayers=1",
@@ -69,11 +78,13 @@ class ResumeTest {
                 "train.peakLearningRate=0.003", "train.rounds=" + rounds, "split.validFraction=0.1",
                 "eval.bleuSentences=0", "eval.examples=0", "knobs.gateWeight=0.05", "knobs.entropyWeight=0.1",
                 "tuner.policy=dual-ascent", "tuner.headBudget=0.5", "tuner.entropyTarget=0"));
+        overrides.addAll(List.of(extra));
+        return RunConfig.load(null, overrides);
     }
 
-    private static TrainJob.Result train(String out, int rounds, boolean resume, ByteArrayOutputStream log)
-            throws IOException {
-        return new TrainJob(spark, config(out, rounds), new PrintStream(log, true, StandardCharsets.UTF_8))
+    private static TrainJob.Result train(String out, int rounds, boolean resume, ByteArrayOutputStream log,
+                                         String... extra) throws IOException {
+        return new TrainJob(spark, config(out, rounds, extra), new PrintStream(log, true, StandardCharsets.UTF_8))
                 .run(resume);
     }
 
@@ -114,6 +125,47 @@ class ResumeTest {
         assertTrue(log.contains("resuming after round 3 (step 9)"), log);
         assertEquals(15, afterDamage.last().step());
         assertEquals(5, metrics("interrupted").size());
+    }
+
+    /**
+     * A fresh gate is open 0.99, so settleBelow 0.995 settles all 6 gates after round 1: 3 shut, 3 fixed open.
+     * From then on they get no gradient (log α stays exactly ±20, Adam moments exactly 0), the tuner never
+     * settles again, the export keeps exactly the open heads, and a resumed run still matches.
+     */
+    @Test
+    void settledGatesStaySettledThroughTrainingResumeAndExport() throws IOException {
+        String settle = "tuner.settleBelow=0.995";
+        TrainJob.Result straight = train("settled", 4, false, new ByteArrayOutputStream(), settle);
+        List<String> reasons = metrics("settled").stream().map(l -> l.at("/decision/reason").asText()).toList();
+        assertTrue(reasons.get(0).contains("settle gates: 6 of 6 heads open less than 0.995, the budget 0.5 "
+                + "removes 3"), reasons.get(0));
+        assertTrue(reasons.subList(1, 4).stream().noneMatch(r -> r.contains("settle")), reasons.toString());
+        assertTrue(reasons(straight).stream().anyMatch(r -> r.startsWith("2 dual-ascent: settle gates")),
+                reasons(straight).toString());
+
+        Transformer trained = straight.last().model().transformer();
+        List<Double> logAlphas = HeadGates.of(trained).heads().stream().map(HeadGates.Head::logAlpha).sorted().toList();
+        assertEquals(List.of(-20.0, -20.0, -20.0, 20.0, 20.0, 20.0), logAlphas);
+        assertGateMomentsAreZero(trained, straight.last().updaterState());
+        var exported = ModelStore.load(new RunDirectory(dir.resolve("settled")).model());
+        assertEquals(3, exported.transformer().headPlan().totalHeads(exported.transformer().config()));
+
+        train("settled-interrupted", 2, false, new ByteArrayOutputStream(), settle);
+        TrainJob.Result resumed = train("settled-interrupted", 4, true, new ByteArrayOutputStream(), settle);
+        assertArrayEquals(parameters(straight), parameters(resumed), 1e-6f);
+    }
+
+    private static void assertGateMomentsAreZero(Transformer model, float[] updaterState) {
+        long size = model.parameters().size();
+        for (int half = 0; half < 2; half++) {
+            INDArray moment = Nd4j.createFromArray(Arrays.copyOfRange(updaterState, (int) (half * size),
+                    (int) ((half + 1) * size))).reshape(1, size);
+            Map<String, INDArray> views = model.parameters().viewsOf(moment);
+            for (String layer : TransformerGraph.attentionLayers(model.config())) {
+                INDArray gate = views.get(BalancedAttention.parameterName(layer, BalancedAttention.GATE_LOG_ALPHA));
+                assertEquals(0.0, gate.amaxNumber().doubleValue(), layer + " moment " + half);
+            }
+        }
     }
 
     /**

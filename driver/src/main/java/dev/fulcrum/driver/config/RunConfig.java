@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -21,6 +22,7 @@ import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.decode.DecodeOptions;
+import dev.fulcrum.model.prune.PruningRule;
 
 /**
  * Everything a run can be told, read once from HOCON and validated once, before Spark starts. The defaults
@@ -76,7 +78,8 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
      */
     public record TunerSettings(String policy, double entropyRate, double entropyTarget, double coverageRate,
                                 double coverageTarget, double gateRate, double headBudget, String budgetScope,
-                                double maxWeight, double lossTolerance, double backoff) implements Serializable {
+                                double settleBelow, double maxWeight, double lossTolerance, double backoff)
+            implements Serializable {
         public static final String FIXED = "fixed";
         public static final String DUAL_ASCENT = "dual-ascent";
         public static final String GLOBAL = "global";
@@ -91,6 +94,7 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
             Check.range("tuner.gateRate", gateRate, 0, 1e3);
             Check.that(headBudget > 0 && headBudget <= 1, "tuner.headBudget", headBudget, "a number in (0, 1]");
             Check.oneOf("tuner.budgetScope", budgetScope, GLOBAL, LAYER);
+            Check.that(settleBelow >= 0 && settleBelow < 1, "tuner.settleBelow", settleBelow, "a number in [0, 1)");
             Check.range("tuner.maxWeight", maxWeight, 0, 1e3);
             Check.range("tuner.lossTolerance", lossTolerance, 0, 10);
             Check.range("tuner.backoff", backoff, 0, 1);
@@ -99,6 +103,12 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
         /** A head budget of 1 (every head may stay open) is no budget: the tuner leaves gateWeight alone. */
         public boolean hasHeadBudget() {
             return headBudget < 1;
+        }
+
+        /** The heads the budget lets a gated model keep (all open ones without a budget). */
+        public PruningRule pruningRule() {
+            return hasHeadBudget() ? new PruningRule(headBudget,
+                    PruningRule.Scope.valueOf(budgetScope.toUpperCase(Locale.ROOT))) : PruningRule.CLOSED_GATES;
         }
     }
 
@@ -173,7 +183,7 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
                 new TunerSettings(c.text("tuner.policy"), c.number("tuner.entropyRate"),
                         c.number("tuner.entropyTarget"), c.number("tuner.coverageRate"),
                         c.number("tuner.coverageTarget"), c.number("tuner.gateRate"), c.number("tuner.headBudget"),
-                        c.text("tuner.budgetScope"), c.number("tuner.maxWeight"), c.number("tuner.lossTolerance"),
+                        c.text("tuner.budgetScope"), c.number("tuner.settleBelow"), c.number("tuner.maxWeight"), c.number("tuner.lossTolerance"),
                         c.number("tuner.backoff")),
                 new DecodeOptions(c.integer("decode.beam"), c.number("decode.lengthPenalty"),
                         c.number("decode.coveragePenalty"), c.number("decode.maxLengthRatio"),

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
  */
 public record AttentionMeasures(Map<String, double[]> attention) {
     private static final String CROSS_LAYER_SUFFIX = ".cross";
+    private static final String GATE_OPEN = ".gateOpen";
 
     /** A measured value and where: "all heads" or the layer it was found in. */
     public record Measure(double value, String where) {
@@ -39,7 +40,7 @@ public record AttentionMeasures(Map<String, double[]> attention) {
 
     /** Mean gate openness over all gated heads. */
     public Optional<Measure> openHeads() {
-        OptionalDouble mean = values(name -> name.endsWith(".gateOpen")).stream()
+        OptionalDouble mean = values(name -> name.endsWith(GATE_OPEN)).stream()
                 .mapToDouble(Double::doubleValue).average();
         return mean.isPresent() ? Optional.of(new Measure(mean.getAsDouble(), "all heads")) : Optional.empty();
     }
@@ -47,14 +48,21 @@ public record AttentionMeasures(Map<String, double[]> attention) {
     /** The layer whose heads are open the most, by mean gate openness. */
     public Optional<Measure> mostOpenLayer() {
         Map<String, Double> byLayer = new TreeMap<>();
-        attention.forEach((name, heads) -> {
-            if (name.endsWith(".gateOpen")) {
-                finite(heads).stream().mapToDouble(Double::doubleValue).average()
-                        .ifPresent(mean -> byLayer.put(name.substring(0, name.lastIndexOf('.')), mean));
-            }
-        });
+        gateOpenness().forEach((layer, heads) -> finite(heads).stream().mapToDouble(Double::doubleValue).average()
+                .ifPresent(mean -> byLayer.put(layer, mean)));
         return byLayer.entrySet().stream().max(Map.Entry.comparingByValue())
                 .map(e -> new Measure(e.getValue(), e.getKey()));
+    }
+
+    /** Gate openness (probability of a non-zero gate) of every gated head, layer → heads; empty without gates. */
+    public Map<String, double[]> gateOpenness() {
+        Map<String, double[]> byLayer = new TreeMap<>();
+        attention.forEach((name, heads) -> {
+            if (name.endsWith(GATE_OPEN)) {
+                byLayer.put(name.substring(0, name.length() - GATE_OPEN.length()), heads);
+            }
+        });
+        return byLayer;
     }
 
     private List<Double> values(Predicate<String> names) {

@@ -8,6 +8,8 @@ import java.util.List;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.eval.Evaluator;
+import dev.fulcrum.model.prune.GateSettlement;
+import dev.fulcrum.model.prune.HeadSelection;
 import dev.fulcrum.model.text.BpeTokenizer;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -51,7 +53,11 @@ public final class DistributedTrainer {
             model.transformer().parameters().flat().assign(Nd4j.createFromArray(parameters).reshape(1, -1));
             RoundReport report = validate(round, state, outcome, (System.nanoTime() - began) / 1e9);
             Tuner.Decision decision = tuner.decide(report);
-            if (!decision.knobs().equals(state.knobs())) {
+            if (decision.settleGates()) {
+                decision = settleGates(model, outcome.updaterState(), decision);
+                parameters = model.transformer().parameters().flat().toFloatVector();
+            }
+            if (!decision.knobs().equals(state.knobs()) || decision.settleGates()) {
                 model = new TranslationModel(model.transformer(), model.vocabulary(), model.provenance()
                         .withDecision(round + 1, decision.knobs(), tuner.policy() + ": " + decision.reason()));
             }
@@ -63,6 +69,13 @@ public final class DistributedTrainer {
             }
         }
         return state;
+    }
+
+    /** Applies a settlement to the averaged model and optimiser state; the decision then names the open heads. */
+    private Tuner.Decision settleGates(TranslationModel model, float[] updaterState, Tuner.Decision decision) {
+        HeadSelection open = GateSettlement.settle(model.transformer(), updaterState, config.tuner().pruningRule());
+        return new Tuner.Decision(decision.knobs(), decision.reason() + " (" + open.keptTotal()
+                + " heads open: " + open.kept() + ")", true);
     }
 
     private RoundReport validate(int round, RoundState before, ParameterAveraging.Outcome outcome,

@@ -4,11 +4,15 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.DoubleStream;
 
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.model.config.Knobs;
+import dev.fulcrum.model.prune.GateSettlement;
+import dev.fulcrum.model.prune.PruningRule;
 
 /**
  * Dual ascent on the balancing weights (DESIGN.md, "The tuner"). Each tuned weight λ is the multiplier of a
@@ -18,7 +22,11 @@ import dev.fulcrum.model.config.Knobs;
  * penalty while more heads are open than the budget, and less of each once its constraint holds. When the
  * validation loss is worse than the best so far by more than {@code tuner.lossTolerance}, every tuned weight
  * is multiplied by {@code tuner.backoff} instead. A weight is tuned when its rate is above 0 and its
- * statistic exists (the gate weight also needs a head budget below 1).
+ * statistic exists (the gate weight also needs a head budget below 1 and gates not yet settled).
+ *
+ * <p>Head gates are settled once at least as many heads as the budget removes are open less than
+ * {@code tuner.settleBelow}: the decision then asks for {@link dev.fulcrum.model.prune.GateSettlement} and sets
+ * the gate weight to 0, which the settled gates no longer need.
  */
 final class DualAscentTuner implements Tuner {
     private final RunConfig.TunerSettings settings;
@@ -35,6 +43,10 @@ final class DualAscentTuner implements Tuner {
     @Override
     public Decision decide(RoundReport report) {
         List<Constraint> constraints = constraints(report);
+        Optional<String> settlement = settlementDue(report);
+        if (settlement.isPresent()) {
+            return settle(report, constraints, settlement.get());
+        }
         if (constraints.isEmpty()) {
             return new Decision(report.knobs(), "no change: no weight is tuned (every rate is 0, no statistic "
                     + "to steer by, or no head budget)");
@@ -98,7 +110,7 @@ final class DualAscentTuner implements Tuner {
                     settings.coverageRate(), "cross-attention coverage under-run", value, "target",
                     settings.coverageTarget())));
         }
-        if (settings.gateRate() > 0 && settings.hasHeadBudget()) {
+        if (settings.gateRate() > 0 && settings.hasHeadBudget() && !settled(measures)) {
             boolean perLayer = RunConfig.TunerSettings.LAYER.equals(settings.budgetScope());
             Optional<AttentionMeasures.Measure> open = perLayer ? measures.mostOpenLayer() : measures.openHeads();
             open.ifPresent(measure -> constraints.add(new Constraint(Weight.GATE, settings.gateRate(),
@@ -106,6 +118,50 @@ final class DualAscentTuner implements Tuner {
                     settings.headBudget())));
         }
         return constraints;
+    }
+
+    /** Why the gates are to be settled now, or empty: no budget, no gates, settled already, or not yet due. */
+    private Optional<String> settlementDue(RoundReport report) {
+        Map<String, double[]> openness = new AttentionMeasures(report.attention()).gateOpenness();
+        if (settings.settleBelow() == 0 || !settings.hasHeadBudget() || openness.isEmpty()
+                || settled(new AttentionMeasures(report.attention()))) {
+            return Optional.empty();
+        }
+        int heads = openness.values().stream().mapToInt(layer -> layer.length).sum();
+        int removed = heads - allowed(openness);
+        long below = openness.values().stream().flatMapToDouble(DoubleStream::of)
+                .filter(open -> open < settings.settleBelow()).count();
+        if (below < removed) {
+            return Optional.empty();
+        }
+        return Optional.of("settle gates: " + below + " of " + heads + " heads open less than "
+                + figure(settings.settleBelow()) + ", the budget " + figure(settings.headBudget()) + " removes "
+                + removed + ": the least open shut for good, the rest fixed open");
+    }
+
+    /** Heads the budget keeps in its scope, summed over layers for a per-layer budget. */
+    private int allowed(Map<String, double[]> openness) {
+        PruningRule rule = settings.pruningRule();
+        return rule.scope() == PruningRule.Scope.LAYER
+                ? openness.values().stream().mapToInt(layer -> rule.allowed(layer.length)).sum()
+                : rule.allowed(openness.values().stream().mapToInt(layer -> layer.length).sum());
+    }
+
+    private static boolean settled(AttentionMeasures measures) {
+        Map<String, double[]> openness = measures.gateOpenness();
+        return !openness.isEmpty() && openness.values().stream().flatMapToDouble(DoubleStream::of)
+                .allMatch(GateSettlement::isSettled);
+    }
+
+    /** Settles the gates, drops the gate weight, and moves the other tuned weights as usual. */
+    private Decision settle(RoundReport report, List<Constraint> constraints, String why) {
+        List<Constraint> others = constraints.stream().filter(c -> c.weight() != Weight.GATE).toList();
+        Decision rest = others.isEmpty() ? new Decision(report.knobs(), "")
+                : worsened(report) ? backOff(report, others) : ascend(report.knobs(), others);
+        double gate = report.knobs().gateWeight();
+        String reason = why + (gate == 0 ? "" : "; " + change(Weight.GATE, gate, 0))
+                + (rest.reason().isEmpty() ? "" : "; " + rest.reason());
+        return new Decision(Weight.GATE.with(rest.knobs(), 0), reason, true);
     }
 
     private boolean worsened(RoundReport report) {

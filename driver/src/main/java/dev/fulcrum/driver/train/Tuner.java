@@ -12,9 +12,13 @@ import dev.fulcrum.model.config.Knobs;
 public interface Tuner {
     /**
      * A decision: the knobs for the next round and why (printed, written to metrics.jsonl, stored in the
-     * model's provenance when the knobs change).
+     * model's provenance when the knobs change), and whether to settle the head gates for good before it
+     * (see {@link dev.fulcrum.model.prune.GateSettlement}).
      */
-    record Decision(Knobs knobs, String reason) {
+    record Decision(Knobs knobs, String reason, boolean settleGates) {
+        public Decision(Knobs knobs, String reason) {
+            this(knobs, reason, false);
+        }
     }
 
     /** The policy's name as configured ({@code tuner.policy}), recorded in the model's provenance. */

@@ -85,6 +85,10 @@ class RunConfigTest {
                 () -> RunConfig.load(null, List.of("tuner.backoff=1.5"))).key());
         assertEquals("tuner.gateRate", assertThrows(ConfigException.class,
                 () -> RunConfig.load(null, List.of("tuner.gateRate=-1"))).key());
+        ConfigException settle = assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("tuner.settleBelow=1")));
+        assertEquals("tuner.settleBelow", settle.key());
+        assertTrue(settle.getMessage().contains("[0, 1)"), settle.getMessage());
         ConfigException unknown = assertThrows(ConfigException.class,
                 () -> RunConfig.load(null, List.of("tuner.rate=1")));
         assertTrue(unknown.getMessage().contains("tuner.entropyRate"), unknown.getMessage());

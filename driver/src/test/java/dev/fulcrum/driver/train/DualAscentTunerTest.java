@@ -27,7 +27,7 @@ class DualAscentTunerTest {
     private static Tuner tuner(String... overrides) {
         List<String> all = new ArrayList<>(List.of("tuner.policy=dual-ascent", "tuner.entropyRate=2",
                 "tuner.entropyTarget=0.01", "tuner.coverageRate=1", "tuner.coverageTarget=0.25", "tuner.gateRate=0.5",
-                "tuner.maxWeight=10", "tuner.lossTolerance=0.02", "tuner.backoff=0.5"));
+                "tuner.maxWeight=10", "tuner.lossTolerance=0.02", "tuner.backoff=0.5", "tuner.settleBelow=0"));
         all.addAll(List.of(overrides));
         return Tuner.of(RunConfig.load(null, all).tuner());
     }
@@ -126,6 +126,54 @@ class DualAscentTunerTest {
     }
 
     @Test
+    void gatesAreSettledOnceTheBudgetsWorthOfHeadsIsPushedDown() {
+        Tuner tuner = tuner("tuner.headBudget=0.5", "tuner.settleBelow=0.9");
+        Map<String, double[]> oneTooFew = attention("enc0.self.gateOpen", heads(0.85, 0.95, 0.97, 0.97),
+                "dec0.cross.gateOpen", heads(0.8, 0.96, 0.89, 0.93));
+        Tuner.Decision notYet = tuner.decide(report(knobs(0, 0, 2.0), oneTooFew));
+        assertFalse(notYet.settleGates(), "3 of 8 heads below 0.9, the budget removes 4");
+        assertTrue(notYet.knobs().gateWeight() > 2.0, notYet.reason());
+
+        Map<String, double[]> enough = attention("enc0.self.gateOpen", heads(0.85, 0.95, 0.87, 0.97),
+                "dec0.cross.gateOpen", heads(0.8, 0.96, 0.89, 0.93));
+        Tuner.Decision settle = tuner.decide(report(knobs(0, 0, 2.0), enough));
+        assertTrue(settle.settleGates());
+        assertEquals(0.0, settle.knobs().gateWeight(), "settled gates need no penalty");
+        assertEquals("settle gates: 4 of 8 heads open less than 0.9, the budget 0.5 removes 4: the least open shut "
+                + "for good, the rest fixed open; gateWeight 2→0", settle.reason());
+    }
+
+    @Test
+    void settledGatesAreNeitherSettledAgainNorTuned() {
+        Map<String, double[]> settled = attention("enc0.self.gateOpen", heads(1e-8, 1.0, 1.0, 1e-8),
+                "dec0.cross.gateOpen", heads(1.0, 1e-8, 1e-8, 1.0));
+        Tuner.Decision decision = tuner("tuner.headBudget=0.5", "tuner.settleBelow=0.9")
+                .decide(report(knobs(0, 0, 0), settled));
+        assertFalse(decision.settleGates());
+        assertEquals(knobs(0, 0, 0), decision.knobs(), decision.reason());
+    }
+
+    @Test
+    void aPerLayerBudgetCountsTheHeadsEveryLayerGivesUp() {
+        // budget 0.7 keeps floor(0.7·4) = 2 of each layer's 4 heads: 4 removed in all (globally floor(0.7·8) = 5: 3)
+        Map<String, double[]> threeDown = attention("enc0.self.gateOpen", heads(0.5, 0.5, 0.5, 0.97),
+                "dec0.cross.gateOpen", heads(0.96, 0.96, 0.96, 0.93));
+        assertTrue(tuner("tuner.headBudget=0.7", "tuner.budgetScope=global", "tuner.settleBelow=0.9")
+                .decide(report(knobs(0, 0, 1), threeDown)).settleGates());
+        assertFalse(tuner("tuner.headBudget=0.7", "tuner.budgetScope=layer", "tuner.settleBelow=0.9")
+                .decide(report(knobs(0, 0, 1), threeDown)).settleGates());
+    }
+
+    @Test
+    void settleBelowZeroNeverSettles() { // the other tests' default, so that they see the dual step alone
+        Map<String, double[]> shut = attention("enc0.self.gateOpen", heads(0.01, 0.01, 0.01, 0.01));
+        Tuner.Decision decision = tuner("tuner.headBudget=0.5", "tuner.settleBelow=0")
+                .decide(report(knobs(0, 0, 1), shut));
+        assertFalse(decision.settleGates());
+        assertEquals(0.755, decision.knobs().gateWeight(), EPS, "the dual step 1 + 0.5·(0.01 − 0.5)");
+    }
+
+    @Test
     void aRateOfZeroKeepsItsKnobFixedWhileTheOthersMove() {
         Map<String, double[]> attention = attention("enc0.self.entropy", heads(0.0, 0.0),
                 "dec0.cross.coverageUnderRun", heads(0.9));
@@ -159,7 +207,7 @@ class DualAscentTunerTest {
     @Test
     void everyMovedKnobIsNamedInTheReason() {
         Map<String, double[]> attention = attention("enc0.self.entropy", heads(0.0), "enc0.self.gateOpen",
-                heads(1.0), "dec0.cross.coverageUnderRun", heads(0.9));
+                heads(0.99), "dec0.cross.coverageUnderRun", heads(0.9));
         Tuner.Decision decision = tuner("tuner.headBudget=0.5").decide(report(knobs(0, 0, 0), attention));
         assertTrue(decision.reason().matches("entropyWeight 0→.*; coverageWeight 0→.*; gateWeight 0→.*"),
                 decision.reason());

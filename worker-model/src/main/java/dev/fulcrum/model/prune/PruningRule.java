@@ -26,7 +26,7 @@ public record PruningRule(double budget, Scope scope) {
     }
 
     /** The most heads that may stay out of {@code heads}; the epsilon keeps e.g. 0.3 × 10 from flooring to 2. */
-    int allowed(int heads) {
+    public int allowed(int heads) {
         return (int) Math.floor(budget * heads + 1e-9);
     }
 }
