@@ -84,7 +84,7 @@ final class EvaluateCommand implements Callable<Integer> {
         scores.put("perplexity", loss.perplexity());
         scores.put("beam", model.beam);
         scores.put("sentencesPerSecond", sources.size() / Math.max(1e-9, seconds));
-        scores.put("heads", loaded.transformer().headPlan().totalHeads(loaded.transformer().config()));
+        scores.put("heads", loaded.remainingHeads());
         return scores;
     }
 }

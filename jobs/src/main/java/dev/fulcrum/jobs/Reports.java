@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import dev.fulcrum.driver.TrainJob;
 import dev.fulcrum.driver.train.RoundState;
 import dev.fulcrum.jobs.report.RunReport;
-import dev.fulcrum.model.transformer.HeadPlan;
 
 /** What a finished training prints: the final validation figures and a few example translations. */
 final class Reports {
@@ -26,9 +25,7 @@ final class Reports {
         out.printf("finished after round %d (step %d)%n", last.round(), last.step());
         result.finalReport().ifPresent(r -> out.printf("validation: BLEU %.2f  chrF %.2f  loss %.3f  ppl %.2f%n",
                 r.bleu(), r.chrf(), r.validNll(), r.validPerplexity()));
-        var model = result.model().transformer();
-        out.printf("attention heads: %d of %d%n", model.headPlan().totalHeads(model.config()),
-                HeadPlan.FULL.totalHeads(model.config()));
+        out.printf("attention heads: %d of %d%n", result.model().remainingHeads(), result.model().architectureHeads());
         for (String[] example : result.examples()) {
             out.println("  source     : " + example[0]);
             out.println("  reference  : " + example[1]);

@@ -1,8 +1,10 @@
 package dev.fulcrum.model;
 
+import java.util.List;
 import java.util.Objects;
 
 import dev.fulcrum.model.text.BpeModel;
+import dev.fulcrum.model.transformer.HeadPlan;
 import dev.fulcrum.model.transformer.Transformer;
 
 /**
@@ -25,5 +27,20 @@ public record TranslationModel(Transformer transformer, BpeModel vocabulary, Pro
             throw new IllegalArgumentException("the provenance describes another model configuration: "
                     + provenance.modelConfig() + ", the model has " + transformer.config());
         }
+    }
+
+    /**
+     * The attention heads that remain: after a pruning, the heads it kept (a layer it removed entirely still
+     * computes one silent placeholder head, which is not counted); otherwise every head the model computes.
+     */
+    public int remainingHeads() {
+        List<Provenance.Pruning> prunings = provenance.pruning();
+        return prunings.isEmpty() ? transformer.headPlan().totalHeads(transformer.config())
+                : prunings.get(prunings.size() - 1).keptTotal();
+    }
+
+    /** The heads of the architecture, none pruned. */
+    public int architectureHeads() {
+        return HeadPlan.FULL.totalHeads(transformer.config());
     }
 }

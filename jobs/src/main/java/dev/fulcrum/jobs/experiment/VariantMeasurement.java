@@ -12,8 +12,6 @@ import dev.fulcrum.driver.train.RoundReport;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.eval.Evaluator;
 import dev.fulcrum.model.text.BpeTokenizer;
-import dev.fulcrum.model.transformer.HeadPlan;
-import dev.fulcrum.model.transformer.Transformer;
 
 /**
  * A trained variant's row: the validation loss of its last round (the job measured it over all validation
@@ -34,7 +32,7 @@ final class VariantMeasurement {
         double validNll = result.finalReport().map(RoundReport::validNll).orElse(Double.NaN);
         RunTotals totals = RunTotals.read(new RunDirectory(Path.of(config.output().dir())).metrics());
         return new VariantResult(variant.name(), decode.quality().bleu(), decode.quality().chrf(), validNll,
-                Math.exp(validNll), activeHeads(model), allHeads(model),
+                Math.exp(validNll), model.remainingHeads(), model.architectureHeads(),
                 sample.sources().size() / decode.seconds(), sample.sources().size(), totals.tokens(),
                 totals.roundSeconds(), result.last().step(), decode.failure());
     }
@@ -62,17 +60,4 @@ final class VariantMeasurement {
         }
     }
 
-    /**
-     * The heads the model computes: the job exports a gated model with its closed heads (and, beyond
-     * {@code tuner.headBudget}, its least open ones) pruned, so these are the heads that remain.
-     */
-    static int activeHeads(TranslationModel model) {
-        Transformer transformer = model.transformer();
-        return transformer.headPlan().totalHeads(transformer.config());
-    }
-
-    /** The heads of the model's architecture, none pruned. */
-    static int allHeads(TranslationModel model) {
-        return HeadPlan.FULL.totalHeads(model.transformer().config());
-    }
 }

@@ -57,6 +57,16 @@ class HeadPruningTest {
     }
 
     @Test
+    void remainingHeadsCountTheKeptHeadsNotTheSilentPlaceholderOfARemovedLayer() {
+        assertEquals(24, gated.remainingHeads(), "not pruned: every head");
+        TranslationModel pruned = HeadPruning.prune(gated, PruningRule.CLOSED_GATES);
+        assertEquals(16, pruned.remainingHeads(), "8 of the 24 gates are closed, dec0.cross entirely");
+        assertEquals(17, pruned.transformer().headPlan().totalHeads(pruned.transformer().config()),
+                "dec0.cross still computes one silent head");
+        assertEquals(24, pruned.architectureHeads());
+    }
+
+    @Test
     void removingClosedHeadsChangesNoOutput() {
         TranslationModel pruned = HeadPruning.prune(gated);
 
