@@ -45,7 +45,7 @@ public record Provenance(ModelConfig modelConfig, TrainingConfig trainingConfig,
      * @param scope         what the budget counted over: {@code GLOBAL} (all layers) or {@code LAYER} (each layer)
      * @param headsPerLayer heads every attention layer had before
      * @param keptHeads     layer → indices (before pruning) of the heads kept, in layer order; an empty list
-     *                      means the layer contributes nothing (it keeps one head whose output is zero)
+     *                      means the layer was removed
      */
     public record Pruning(double budget, String scope, int headsPerLayer, Map<String, List<Integer>> keptHeads) {
         public Pruning {

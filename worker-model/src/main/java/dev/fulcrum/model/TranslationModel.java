@@ -30,8 +30,9 @@ public record TranslationModel(Transformer transformer, BpeModel vocabulary, Pro
     }
 
     /**
-     * The attention heads that remain: after a pruning, the heads it kept (a layer it removed entirely still
-     * computes one silent placeholder head, which is not counted); otherwise every head the model computes.
+     * The attention heads that remain: after a pruning, the heads it kept (models pruned before a layer could be
+     * removed entirely computed one silent placeholder head there, which is not counted); otherwise every head
+     * the model computes.
      */
     public int remainingHeads() {
         List<Provenance.Pruning> prunings = provenance.pruning();

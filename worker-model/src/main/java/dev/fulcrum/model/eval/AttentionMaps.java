@@ -21,8 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The attention maps of a model on a few sentence pairs, for the run report: one pass of the model's
  * evaluation graph (built once per model, as for {@link Evaluator}) over the pairs as one padded batch,
- * teacher-forced on the given targets, reading the weights every attention layer applied; gated models
- * show all their heads, closed ones included.
+ * teacher-forced on the given targets, reading the weights every computed attention layer applied; gated
+ * models show all their heads, closed ones included; a pruned model's removed layers are absent.
  */
 public final class AttentionMaps {
 
@@ -60,7 +60,7 @@ public final class AttentionMaps {
 
     /** Layer → its weights {@code [B, H, Tq, Tk]} on {@code batch}, as floats. */
     private static Map<String, INDArray> weights(Transformer model, MultiDataSet batch) {
-        List<String> layers = TransformerGraph.attentionLayers(model.config());
+        List<String> layers = model.headPlan().computedLayers(model.config());
         String[] outputs = layers.stream().map(TransformerGraph::attentionWeights).toArray(String[]::new);
         Map<String, INDArray> values = model.evaluationGraph().output(model.feeds().forLoss(batch.getFeatures(0),
                 batch.getFeatures(1), batch.getLabels(0), Knobs.NONE, null), outputs);

@@ -54,9 +54,9 @@ record ModelDescription(String format, int version, ModelConfig config, HeadPlan
                 throw new ModelFormatException(file, "the head plan names layer '" + kept.getKey()
                         + "', which the model does not have (its attention layers: " + layers + ")");
             }
-            if (kept.getValue() < 1 || kept.getValue() > config.heads()) {
+            if (kept.getValue() < 0 || kept.getValue() > config.heads()) {
                 throw new ModelFormatException(file, "the head plan keeps " + kept.getValue() + " heads of layer '"
-                        + kept.getKey() + "', allowed are 1 to " + config.heads());
+                        + kept.getKey() + "', allowed are 0 (layer removed) to " + config.heads());
             }
         }
     }

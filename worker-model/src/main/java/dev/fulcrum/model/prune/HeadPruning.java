@@ -12,7 +12,7 @@ import dev.fulcrum.model.transformer.Transformer;
  * changes no output; a {@link PruningRule} budget may remove the least open of the others too, which
  * behaves exactly like the gated model with those heads' gates closed. Every attention layer of the result
  * is plain, ungated attention (its {@link HeadPlan} lists every layer) with the gate values folded into
- * the output projections; a layer left with no head keeps one whose output is zero.
+ * the output projections; a layer left with no head is not computed at all (it would add zero).
  *
  * <p>One output can differ even so: beam search with a coverage penalty averages the last layer's
  * cross-attention over its heads, closed ones included in the gated model, fewer in the pruned one.

@@ -47,23 +47,14 @@ public record HeadSelection(int headsPerLayer, Map<String, List<Integer>> kept) 
         return new HeadSelection(headsPerLayer, byLayer);
     }
 
-    /**
-     * The heads each pruned layer computes: the kept ones, or, for a layer with none kept, head 0 alone as a
-     * placeholder whose output is zeroed (graphs need at least one head per layer).
-     */
-    public List<Integer> computed(String layer) {
-        List<Integer> heads = kept.get(layer);
-        return heads.isEmpty() ? List.of(0) : heads;
-    }
-
-    /** One entry per layer, so that no layer of the pruned model stays gated. */
+    /** One entry per layer, so that no layer of the pruned model stays gated; a layer with none kept is 0. */
     public HeadPlan headPlan() {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        kept.keySet().forEach(layer -> counts.put(layer, computed(layer).size()));
+        kept.forEach((layer, heads) -> counts.put(layer, heads.size()));
         return new HeadPlan(counts);
     }
 
-    /** Heads kept over all layers (placeholders of removed layers not counted). */
+    /** Heads kept over all layers. */
     public int keptTotal() {
         return kept.values().stream().mapToInt(List::size).sum();
     }

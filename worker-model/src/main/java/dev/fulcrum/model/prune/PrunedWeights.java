@@ -12,8 +12,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Fills a pruned model's parameters from the gated model's. A kept head takes its columns of wq/wk/wv, its
  * log τ and its rows of wo; the gate value is folded into those wo rows, because the pruned layer is
- * ungated: {@code (g·context)·wo = context·(g·wo)}. A removed layer's placeholder head gets zero wo rows: the
- * layer's output is 0, as with all its gates closed. Every other parameter is copied as it is.
+ * ungated: {@code (g·context)·wo = context·(g·wo)}. A layer with no head kept has no parameters in the pruned
+ * model (it is not computed). Every other parameter is copied as it is.
  */
 final class PrunedWeights {
     private static final Set<String> PER_HEAD = Set.of(BalancedAttention.QUERY, BalancedAttention.KEY,
@@ -66,19 +66,13 @@ final class PrunedWeights {
     }
 
     private void copyHeads(String layer, String parameter, INDArray target, INDArray source) {
-        List<Integer> heads = selection.computed(layer);
-        boolean silent = selection.kept().get(layer).isEmpty();
+        List<Integer> heads = selection.kept().get(layer);
         for (int slot = 0; slot < heads.size(); slot++) {
             int head = heads.get(slot);
             switch (parameter) {
                 case BalancedAttention.LOG_TEMPERATURE -> target.putScalar(slot, source.getDouble(head));
-                case BalancedAttention.OUTPUT -> {
-                    if (silent) {
-                        rows(target, slot).assign(0);
-                    } else {
+                case BalancedAttention.OUTPUT ->
                         rows(target, slot).assign(rows(source, head).mul(gates.gate(layer, head)));
-                    }
-                }
                 default -> columns(target, slot).assign(columns(source, head));
             }
         }

@@ -1,5 +1,6 @@
 package dev.fulcrum.model.transformer;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.fulcrum.model.attention.BalancedAttention.Heads;
@@ -7,9 +8,11 @@ import dev.fulcrum.model.config.ModelConfig;
 
 /**
  * How many heads each attention layer has in a graph: all of them while training, fewer in an exported
- * model whose closed-gate heads were pruned (pruned layers are then plain, ungated attention).
+ * model whose closed-gate heads were pruned (pruned layers are then plain, ungated attention). A layer with
+ * no head left is not computed at all: its sublayer (norm, attention, residual add) is skipped, which is
+ * exact because attention has no output bias, so a layer of closed heads adds zero.
  *
- * @param keptHeads layer name → number of heads kept; layers not listed keep all heads
+ * @param keptHeads layer name → number of heads kept (0 = the layer is removed); layers not listed keep all
  */
 public record HeadPlan(Map<String, Integer> keptHeads) {
     public static final HeadPlan FULL = new HeadPlan(Map.of());
@@ -22,6 +25,16 @@ public record HeadPlan(Map<String, Integer> keptHeads) {
     public int totalHeads(ModelConfig config) {
         return TransformerGraph.attentionLayers(config).stream()
                 .mapToInt(layer -> keptHeads.getOrDefault(layer, config.heads())).sum();
+    }
+
+    /** Whether the graph computes layer {@code layer} at all. */
+    public boolean computes(String layer) {
+        return keptHeads.getOrDefault(layer, 1) > 0;
+    }
+
+    /** The attention layers of {@code config} that this plan computes, in graph order. */
+    public List<String> computedLayers(ModelConfig config) {
+        return TransformerGraph.attentionLayers(config).stream().filter(this::computes).toList();
     }
 
     Heads heads(String layer, ModelConfig config, boolean sampleGates) {

@@ -140,7 +140,7 @@ public final class TransformerGraph {
         SDVariable hidden = decoder(embedTarget(), targetIn, targetMask, encoded, source, sourceMask,
                 knobInputs);
         if (mode == Mode.DECODE) {
-            defineStepOutputs(hidden, targetIn);
+            defineStepOutputs(hidden, targetIn, sourceMask);
         } else {
             defineLosses(hidden, project(hidden), targetMask);
         }
@@ -186,8 +186,10 @@ public final class TransformerGraph {
         SDVariable shape = sd.shape(source);
         for (int i = 0; i < config.encoderLayers(); i++) {
             String block = "enc" + i;
-            x = x.add(dropout(attention(block + ".self", Kind.SELF, layerNorm(block + ".ln1", x), x, shape, shape,
-                    mask, knobs), Side.SOURCE, config.modelDim()));
+            if (headPlan.computes(block + ".self")) {
+                x = x.add(dropout(attention(block + ".self", Kind.SELF, layerNorm(block + ".ln1", x), x, shape,
+                        shape, mask, knobs), Side.SOURCE, config.modelDim()));
+            }
             x = x.add(dropout(feedForward(block + ".ffn", layerNorm(block + ".ln2", x), Side.SOURCE),
                     Side.SOURCE, config.modelDim()));
         }
@@ -203,11 +205,15 @@ public final class TransformerGraph {
         SDVariable sourceShape = sd.shape(source);
         for (int i = 0; i < config.decoderLayers(); i++) {
             String block = "dec" + i;
-            SDVariable normed = layerNorm(block + ".ln1", y);
-            y = y.add(dropout(attention(block + ".self", Kind.CAUSAL, normed, normed, targetShape, targetShape,
-                    selfMask, knobs), Side.TARGET, config.modelDim()));
-            y = y.add(dropout(attention(block + ".cross", Kind.CROSS, layerNorm(block + ".ln2", y), encoded,
-                    targetShape, sourceShape, crossMask, knobs), Side.TARGET, config.modelDim()));
+            if (headPlan.computes(block + ".self")) {
+                SDVariable normed = layerNorm(block + ".ln1", y);
+                y = y.add(dropout(attention(block + ".self", Kind.CAUSAL, normed, normed, targetShape,
+                        targetShape, selfMask, knobs), Side.TARGET, config.modelDim()));
+            }
+            if (headPlan.computes(block + ".cross")) {
+                y = y.add(dropout(attention(block + ".cross", Kind.CROSS, layerNorm(block + ".ln2", y), encoded,
+                        targetShape, sourceShape, crossMask, knobs), Side.TARGET, config.modelDim()));
+            }
             y = y.add(dropout(feedForward(block + ".ffn", layerNorm(block + ".ln3", y), Side.TARGET),
                     Side.TARGET, config.modelDim()));
         }
@@ -310,15 +316,20 @@ public final class TransformerGraph {
     }
 
     /**
-     * Log-probabilities of the next token and the last layer's cross-attention (mean over heads) at the last
-     * position; only that position is projected onto the vocabulary.
+     * Log-probabilities of the next token and the last computed cross-attention layer's weights (mean over
+     * heads) at the last position; only that position is projected onto the vocabulary. A model whose
+     * cross-attention was pruned away entirely attends nowhere: zero weights.
      */
-    private void defineStepOutputs(SDVariable hidden, SDVariable targetIn) {
+    private void defineStepOutputs(SDVariable hidden, SDVariable targetIn, SDVariable sourceMask) {
         SDVariable last = sd.sizeAt(targetIn, 1).sub(1).castTo(DataType.INT).reshape(1);
         SDVariable perPosition = sd.reshape(hidden, sd.concat(0, sd.shape(targetIn),
                 sd.constant(Nd4j.createFromArray((long) config.modelDim()))));
         SDVariable lastHidden = sd.squeeze(sd.gather(perPosition, last, 1), 1);
         sd.nn().logSoftmax(LAST_LOG_PROBS, project(lastHidden));
+        if (lastCrossWeights == null) {
+            sd.identity(LAST_CROSS_ATTENTION, sourceMask.mul(0.0));
+            return;
+        }
         SDVariable meanOverHeads = sd.mean(lastCrossWeights, 1);
         sd.squeeze(LAST_CROSS_ATTENTION, sd.gather(meanOverHeads, last, 1), 1);
     }

@@ -2,6 +2,7 @@ package dev.fulcrum.model.prune;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.fulcrum.model.Provenance;
 import dev.fulcrum.model.TranslationModel;
@@ -18,13 +20,17 @@ import dev.fulcrum.model.config.ConfigException;
 import dev.fulcrum.model.io.ModelStore;
 import dev.fulcrum.model.prune.PruningRule.Scope;
 import dev.fulcrum.model.transformer.HeadPlan;
+import dev.fulcrum.model.transformer.GraphInputs;
 import dev.fulcrum.model.transformer.Transformer;
+import dev.fulcrum.model.transformer.TransformerGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 @TestInstance(Lifecycle.PER_CLASS)
 class HeadPruningTest {
@@ -57,21 +63,52 @@ class HeadPruningTest {
     }
 
     @Test
-    void remainingHeadsCountTheKeptHeadsNotTheSilentPlaceholderOfARemovedLayer() {
+    void remainingHeadsCountTheKeptHeads() {
         assertEquals(24, gated.remainingHeads(), "not pruned: every head");
         TranslationModel pruned = HeadPruning.prune(gated, PruningRule.CLOSED_GATES);
         assertEquals(16, pruned.remainingHeads(), "8 of the 24 gates are closed, dec0.cross entirely");
-        assertEquals(17, pruned.transformer().headPlan().totalHeads(pruned.transformer().config()),
-                "dec0.cross still computes one silent head");
+        assertEquals(16, pruned.transformer().headPlan().totalHeads(pruned.transformer().config()));
         assertEquals(24, pruned.architectureHeads());
+    }
+
+    @Test
+    void aLayerWithNoHeadLeftIsNotComputedAtAll() {
+        TranslationModel pruned = HeadPruning.prune(gated);
+        Set<String> names = Set.copyOf(pruned.transformer().parameters().names());
+
+        assertFalse(pruned.transformer().headPlan().computes("dec0.cross"));
+        assertFalse(names.contains("dec0.cross.wq"), "no projections of the removed layer");
+        assertFalse(names.contains("dec0.ln2.g"), "nor the norm in front of it");
+        assertTrue(names.contains("dec1.cross.wq") && names.contains("dec1.ln2.g"));
+        assertFalse(pruned.transformer().evaluationGraph().hasVariable(TransformerGraph.attentionWeights("dec0.cross")));
+    }
+
+    @Test
+    void aModelWithoutAnyCrossAttentionLeftStillTranslates() {
+        Map<String, int[]> closed = Map.of("dec0.cross", new int[] {0, 1, 2, 3}, "dec1.cross", new int[] {0, 1, 2, 3});
+        TranslationModel noCross = new TranslationModel(GatedModels.withClosedGates(gated, closed),
+                gated.vocabulary(), gated.provenance());
+        TranslationModel pruned = HeadPruning.prune(noCross);
+
+        assertEquals(0, pruned.transformer().headPlan().keptHeads().get("dec1.cross"));
+        ModelOutputs.of(pruned.transformer()).assertSameAs(ModelOutputs.of(noCross.transformer()));
+        Transformer model = pruned.transformer();
+        INDArray source = Nd4j.createFromArray(new int[][] {{5, 6, 2}});
+        INDArray encoded = model.encoderGraph().output(model.feeds().forEncoder(source), GraphInputs.ENCODER_OUT)
+                .get(GraphInputs.ENCODER_OUT);
+        INDArray attention = model.decoderGraph().output(model.feeds().forDecoderStep(source, encoded,
+                Nd4j.createFromArray(new int[][] {{1, 7}})), GraphInputs.LAST_CROSS_ATTENTION)
+                .get(GraphInputs.LAST_CROSS_ATTENTION);
+        assertArrayEquals(new long[] {1, 3}, attention.shape());
+        assertEquals(0.0, attention.sumNumber().doubleValue(), 0.0, "attends nowhere");
     }
 
     @Test
     void removingClosedHeadsChangesNoOutput() {
         TranslationModel pruned = HeadPruning.prune(gated);
 
-        assertEquals(plan(3, 4, 2, 1, 4, 3), pruned.transformer().headPlan());
-        assertEquals(17, pruned.transformer().headPlan().totalHeads(pruned.transformer().config()));
+        assertEquals(plan(3, 4, 2, 0, 4, 3), pruned.transformer().headPlan());
+        assertEquals(16, pruned.transformer().headPlan().totalHeads(pruned.transformer().config()));
         assertEquals(24, gated.transformer().headPlan().totalHeads(gated.transformer().config()));
         ModelOutputs.of(pruned.transformer()).assertSameAs(gatedOutputs);
     }
@@ -80,7 +117,7 @@ class HeadPruningTest {
     void globalBudgetRemovesTheLeastOpenHeadsAsIfTheirGatesWereClosed() {
         TranslationModel pruned = HeadPruning.prune(gated, new PruningRule(0.5, Scope.GLOBAL));
 
-        assertEquals(plan(2, 3, 2, 1, 3, 2), pruned.transformer().headPlan());
+        assertEquals(plan(2, 3, 2, 0, 3, 2), pruned.transformer().headPlan());
         Transformer closed = GatedModels.withClosedGates(gated, Map.of("dec1.self", new int[] {1},
                 "enc0.self", new int[] {3}, "enc1.self", new int[] {2}, "dec1.cross", new int[] {1}));
         ModelOutputs expected = ModelOutputs.of(closed);
@@ -126,7 +163,7 @@ class HeadPruningTest {
         TranslationModel loaded = ModelStore.load(directory.resolve("model"));
 
         assertEquals(pruned.transformer().headPlan(), loaded.transformer().headPlan());
-        assertEquals(17, loaded.transformer().headPlan().totalHeads(loaded.transformer().config()));
+        assertEquals(16, loaded.transformer().headPlan().totalHeads(loaded.transformer().config()));
         assertEquals(pruned.provenance(), loaded.provenance());
         ModelOutputs.of(loaded.transformer()).assertSameAs(gatedOutputs);
     }
