@@ -179,7 +179,7 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
                         c.number("train.maxMinutes")),
                 new Knobs(c.number("knobs.entropyWeight"), c.number("knobs.entropyLow"),
                         c.number("knobs.entropyHigh"), c.number("knobs.coverageWeight"),
-                        c.number("knobs.gateWeight")),
+                        c.number("knobs.gateWeight"), c.number("knobs.decoderGateScale")),
                 new TunerSettings(c.text("tuner.policy"), c.number("tuner.entropyRate"),
                         c.number("tuner.entropyTarget"), c.number("tuner.coverageRate"),
                         c.number("tuner.coverageTarget"), c.number("tuner.gateRate"), c.number("tuner.headBudget"),

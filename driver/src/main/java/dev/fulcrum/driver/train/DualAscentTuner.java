@@ -74,9 +74,9 @@ final class DualAscentTuner implements Tuner {
 
         Knobs with(Knobs k, double weight) {
             return switch (this) {
-                case ENTROPY -> new Knobs(weight, k.entropyLow(), k.entropyHigh(), k.coverageWeight(), k.gateWeight());
-                case COVERAGE -> new Knobs(k.entropyWeight(), k.entropyLow(), k.entropyHigh(), weight, k.gateWeight());
-                case GATE -> new Knobs(k.entropyWeight(), k.entropyLow(), k.entropyHigh(), k.coverageWeight(), weight);
+                case ENTROPY -> k.withEntropyWeight(weight);
+                case COVERAGE -> k.withCoverageWeight(weight);
+                case GATE -> k.withGateWeight(weight);
             };
         }
     }

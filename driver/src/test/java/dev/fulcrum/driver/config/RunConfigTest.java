@@ -89,6 +89,9 @@ class RunConfigTest {
                 () -> RunConfig.load(null, List.of("tuner.settleBelow=1")));
         assertEquals("tuner.settleBelow", settle.key());
         assertTrue(settle.getMessage().contains("[0, 1)"), settle.getMessage());
+        assertEquals("knobs.decoderGateScale", assertThrows(ConfigException.class,
+                () -> RunConfig.load(null, List.of("knobs.decoderGateScale=-2"))).key());
+        assertEquals(3.0, RunConfig.load(null, List.of("knobs.decoderGateScale=3")).knobs().decoderGateScale());
         ConfigException unknown = assertThrows(ConfigException.class,
                 () -> RunConfig.load(null, List.of("tuner.rate=1")));
         assertTrue(unknown.getMessage().contains("tuner.entropyRate"), unknown.getMessage());

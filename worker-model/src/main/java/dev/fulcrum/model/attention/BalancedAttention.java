@@ -125,8 +125,9 @@ public final class BalancedAttention {
                     AttentionBalancing.coveragePenalty(sd, result.weights(), mask)));
         }
         if (heads.gated()) {
-            total = total.add(knobs.gateWeight().mul(
-                    sd.mean(AttentionBalancing.gateOpenProbability(sd, logAlpha()))));
+            SDVariable weight = kind == Kind.SELF ? knobs.gateWeight()
+                    : knobs.gateWeight().mul(knobs.decoderGateScale());
+            total = total.add(weight.mul(sd.mean(AttentionBalancing.gateOpenProbability(sd, logAlpha()))));
         }
         return total;
     }

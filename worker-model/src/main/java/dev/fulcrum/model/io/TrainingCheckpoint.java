@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.config.Knobs;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,6 +24,7 @@ public final class TrainingCheckpoint {
     static final String FORMAT = "fulcrum-checkpoint";
     private static final String MODEL_DIR = "model";
     private static final String UPDATER = "updater.bin";
+    private static final String INDEX = "a checkpoint index";
 
     /** Training progress stored with the model: rounds finished, steps taken, knobs, optimiser state. */
     public record TrainerState(int round, long step, Knobs knobs, INDArray updaterState) {
@@ -61,7 +64,9 @@ public final class TrainingCheckpoint {
         if (!Files.isRegularFile(indexFile)) {
             throw new ModelFormatException(indexFile, "is missing: not a checkpoint directory");
         }
-        Index index = Json.read(indexFile, Index.class, "a checkpoint index");
+        JsonNode tree = Json.readTree(indexFile, INDEX);
+        KnobsLayout.bringUpToDate(tree.path("knobs"));
+        Index index = Json.bind(tree, Index.class, indexFile, INDEX);
         ModelLayout.requireFormat(indexFile, index.format(), FORMAT, index.version());
         for (Map.Entry<String, Manifest.FileEntry> entry : index.files().entrySet()) {
             Manifest.verifyFile(dir.resolve(entry.getKey()), entry.getValue());

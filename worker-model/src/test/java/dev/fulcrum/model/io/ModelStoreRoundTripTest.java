@@ -112,6 +112,16 @@ class ModelStoreRoundTripTest {
         assertEquals(1.0, ModelStore.load(dir).provenance().trainingConfig().gateLearningRateScale());
     }
 
+    @Test
+    void knobDecisionsWrittenBeforeTheDecoderGateScaleExistedLoadWithEvenGates() throws IOException {
+        Path dir = directory.resolve("model");
+        saveWithProvenanceEdited(dir, current ->
+                current.replaceAll(",\\s*\"decoderGateScale\"\\s*:\\s*[0-9.]+", ""));
+
+        assertEquals(TinyModels.PROVENANCE, ModelStore.load(dir).provenance());
+        assertEquals(Knobs.EVEN_GATE_SCALE, TinyModels.PROVENANCE.knobHistory().get(0).knobs().decoderGateScale());
+    }
+
     /** Saves a tiny model and rewrites its provenance.json as {@code edit} of it (an older layout); returns that text. */
     private static String saveWithProvenanceEdited(Path dir, UnaryOperator<String> edit) throws IOException {
         ModelStore.save(TinyModels.model(4, DataType.FLOAT), dir);

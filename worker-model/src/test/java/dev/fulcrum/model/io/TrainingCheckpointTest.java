@@ -2,11 +2,13 @@ package dev.fulcrum.model.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.fulcrum.model.TranslationModel;
@@ -39,6 +41,19 @@ class TrainingCheckpointTest {
         assertEquals(KNOBS, loaded.state().knobs());
         assertArrayEquals(state.updaterState().toFloatVector(), loaded.state().updaterState().toFloatVector());
         TinyModels.assertSameModel(model, ModelStore.load(dir.resolve("round-0004/model")));
+    }
+
+    @Test
+    void anIndexWrittenBeforeTheDecoderGateScaleExistedLoadsWithEvenGates(@TempDir Path dir) throws IOException {
+        TranslationModel model = TinyModels.model(3, DataType.FLOAT);
+        TrainingCheckpoint.save(dir.resolve("round-0004"), model, state(model));
+        Path index = dir.resolve("round-0004").resolve(ModelLayout.MANIFEST);
+        String current = Files.readString(index);
+        String older = current.replaceFirst(",\\s*\"decoderGateScale\"\\s*:\\s*[0-9.]+", "");
+        assertNotEquals(current, older);
+        Files.writeString(index, older);
+
+        assertEquals(KNOBS, TrainingCheckpoint.load(dir.resolve("round-0004")).state().knobs());
     }
 
     @Test

@@ -109,4 +109,26 @@ class TrainerTest {
         }
         assertEquals(TransformerGraph.attentionLayers(common.config()).size(), gates);
     }
+
+    @Test
+    void decoderGateScaleMultipliesTheGatePenaltyOfDecoderHeadsOnly() {
+        var batch = new Batcher(16, 120).batch(pairs(20), 0).batches().get(0);
+        Transformer model = tinyModel(true);
+        double[] loss = new double[4];
+        INDArray[] gradient = new INDArray[4];
+        for (int scale = 1; scale <= 3; scale++) {
+            TrainingStep step = new TrainingStep(model, new TrainingConfig(3e-3, 5, 1.0, 120, 1));
+            loss[scale] = step.computeGradient(batch, new Knobs(0.0, 0.1, 0.9, 0.0, 1.0, scale));
+            gradient[scale] = step.gradient().dup();
+        }
+        assertEquals(2 * (loss[2] - loss[1]), loss[3] - loss[1], 1e-5, "the penalty is linear in the scale");
+        assertTrue(loss[2] - loss[1] > 0.5, "each decoder layer adds its mean gate openness (~0.95)");
+        var atScale2 = model.parameters().viewsOf(gradient[2]);
+        var atScale1 = model.parameters().viewsOf(gradient[1]);
+        for (String name : model.parameters().names()) {
+            INDArray once = atScale2.get(name).sub(atScale1.get(name));
+            boolean decoderGate = name.startsWith("dec") && name.endsWith("." + BalancedAttention.GATE_LOG_ALPHA);
+            assertEquals(decoderGate, once.norm2Number().doubleValue() > 1e-6, name);
+        }
+    }
 }
