@@ -8,14 +8,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code fulcrum}: train, translate, evaluate, report, experiment. The same main class runs from {@code bin/fulcrum}
+ * {@code fulcrum}: train, translate, evaluate, report, experiment, prune. The same main class runs from {@code bin/fulcrum}
  * and under {@code spark-submit --class dev.fulcrum.jobs.FulcrumCli}. Exit codes: 0 success, 1 failure, 2 bad
  * arguments or configuration (reported before Spark starts).
  */
 @Command(name = "fulcrum", mixinStandardHelpOptions = true, version = "fulcrum 0.1.0",
         description = "Distributed training of attention-balanced Transformer translation models on Spark.",
         subcommands = {TrainCommand.class, TranslateCommand.class, EvaluateCommand.class, ReportCommand.class,
-            ExperimentCommand.class})
+            ExperimentCommand.class, PruneCommand.class})
 public final class FulcrumCli implements Runnable {
     static final int USAGE = CommandLine.ExitCode.USAGE;
 
@@ -25,7 +25,7 @@ public final class FulcrumCli implements Runnable {
 
     /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new FulcrumCli());
+        CommandLine cli = new CommandLine(new FulcrumCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             // An experiment wraps a variant's configuration error to name the variant: still a configuration error.
             if (e instanceof ConfigException || e.getCause() instanceof ConfigException) {

@@ -26,6 +26,11 @@ final class ModelOptions {
     }
 
     TranslationModel load() throws IOException {
+        return load(dir);
+    }
+
+    /** The model in {@code dir}; a missing or damaged one is an error that names the directory. */
+    static TranslationModel load(Path dir) throws IOException {
         try {
             return ModelStore.load(dir);
         } catch (ModelFormatException | java.nio.file.NoSuchFileException e) {

@@ -73,10 +73,15 @@ class FulcrumCliTest {
 
     /** An untrained tiny model saved at {@code dir}. */
     private static Path tinyModel(Path dir) throws Exception {
+        return tinyModel(dir, false);
+    }
+
+    /** An untrained tiny model saved at {@code dir}: 3 attention layers of 2 heads, gated or not. */
+    private static Path tinyModel(Path dir, boolean headGates) throws Exception {
         BpeModel vocabulary = BpeLearner.learn(PreTokenizer.countWords(List.of("open the file", "ouvrir le fichier")),
                 300, 1);
         ModelConfig config = new ModelConfig(vocabulary.vocabulary().size(), 16, 2, 32, 1, 1, 0.0, 0.1, 16,
-                ModelConfig.SOFTMAX, 3, false);
+                ModelConfig.SOFTMAX, 3, headGates);
         ModelStore.save(new TranslationModel(Transformer.initialize(config, 1, DataType.FLOAT), vocabulary,
                 Provenance.of(config, TrainingConfig.defaults(), "test", "test", Instant.now())), dir);
         return dir;
@@ -121,5 +126,32 @@ class FulcrumCliTest {
         Run run = run("hello\n", "translate", "--model", dir.resolve("nothing").toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("cannot load the model in"), run.err());
+    }
+
+    @Test
+    void pruneWritesAModelWithinTheBudgetAndRefusesWhatItCannotPrune(@TempDir Path dir) throws Exception {
+        Path gated = tinyModel(dir.resolve("gated"), true);
+        Run half = run("", "prune", "--model", gated.toString(), "--out", dir.resolve("half").toString(),
+                "--budget", "0.5", "--scope", "layer");
+        assertEquals(0, half.exitCode(), half.err());
+        assertTrue(half.out().startsWith("pruned heads: 3 of 6 kept"), half.out());
+        TranslationModel pruned = ModelStore.load(dir.resolve("half"));
+        assertEquals(3, pruned.remainingHeads());
+        Provenance.Pruning record = pruned.provenance().pruning().get(0);
+        assertEquals(0.5, record.budget());
+        assertEquals("LAYER", record.scope());
+
+        Run again = run("", "prune", "--model", dir.resolve("half").toString(), "--out", dir.resolve("x").toString());
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("was pruned already"), again.err());
+        Run ungated = run("", "prune", "--model", tinyModel(dir.resolve("plain")).toString(), "--out",
+                dir.resolve("y").toString());
+        assertEquals(1, ungated.exitCode());
+        assertTrue(ungated.err().contains("without head gates") && !ungated.err().contains("\tat "), ungated.err());
+        Run badBudget = run("", "prune", "--model", gated.toString(), "--out", dir.resolve("z").toString(),
+                "--budget", "1.5");
+        assertEquals(2, badBudget.exitCode());
+        assertTrue(badBudget.err().contains("--budget = 1.5"), badBudget.err());
+        assertTrue(Files.notExists(dir.resolve("x")) && Files.notExists(dir.resolve("z")), "nothing written");
     }
 }
