@@ -135,8 +135,7 @@ public final class TrainJob {
             return trained;
         }
         TranslationModel pruned = HeadPruning.prune(trained, config.tuner().pruningRule());
-        out.printf("pruned heads: %d of %d kept (%s)%n", pruned.remainingHeads(), trained.architectureHeads(),
-                pruned.provenance().pruning().get(pruned.provenance().pruning().size() - 1).keptHeads());
+        out.println("pruned heads: " + pruned.prunedHeadsSummary());
         return pruned;
     }
 

@@ -52,8 +52,7 @@ final class PruneCommand implements Callable<Integer> {
             throw new FulcrumCli.UserFacingException("cannot prune the model in " + gatedDir + ": " + e.getMessage(), e);
         }
         ModelStore.save(pruned, outDir);
-        System.out.printf("pruned heads: %d of %d kept (%s)%n", pruned.remainingHeads(), gated.architectureHeads(),
-                pruned.provenance().pruning().get(pruned.provenance().pruning().size() - 1).keptHeads());
+        System.out.println("pruned heads: " + pruned.prunedHeadsSummary());
         System.out.println("model saved to " + outDir);
         return 0;
     }

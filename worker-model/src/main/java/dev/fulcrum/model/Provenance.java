@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.ModelConfig;
@@ -92,6 +93,11 @@ public record Provenance(ModelConfig modelConfig, TrainingConfig trainingConfig,
         prunings.add(applied);
         return new Provenance(modelConfig, trainingConfig, dataFingerprint, gitRevision, createdAt, knobHistory,
                 prunings);
+    }
+
+    /** The pruning applied last, if the model was pruned. */
+    public Optional<Pruning> lastPruning() {
+        return pruning.isEmpty() ? Optional.empty() : Optional.of(pruning.get(pruning.size() - 1));
     }
 
     private static void requireInstant(String createdAt) {

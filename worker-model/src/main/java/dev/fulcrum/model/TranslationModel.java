@@ -1,6 +1,5 @@
 package dev.fulcrum.model;
 
-import java.util.List;
 import java.util.Objects;
 
 import dev.fulcrum.model.text.BpeModel;
@@ -35,13 +34,18 @@ public record TranslationModel(Transformer transformer, BpeModel vocabulary, Pro
      * the model computes.
      */
     public int remainingHeads() {
-        List<Provenance.Pruning> prunings = provenance.pruning();
-        return prunings.isEmpty() ? transformer.headPlan().totalHeads(transformer.config())
-                : prunings.get(prunings.size() - 1).keptTotal();
+        return provenance.lastPruning().map(Provenance.Pruning::keptTotal)
+                .orElseGet(() -> transformer.headPlan().totalHeads(transformer.config()));
     }
 
     /** The heads of the architecture, none pruned. */
     public int architectureHeads() {
         return HeadPlan.FULL.totalHeads(transformer.config());
+    }
+
+    /** How train and prune report a pruning: {@code "12 of 24 kept ({enc0.self=[0, 2], ...})"}. */
+    public String prunedHeadsSummary() {
+        return remainingHeads() + " of " + architectureHeads() + " kept ("
+                + provenance.lastPruning().map(Provenance.Pruning::keptHeads).orElseThrow() + ")";
     }
 }
