@@ -1,9 +1,8 @@
 package dev.fulcrum.driver.train;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.fulcrum.model.train.Replica;
 
@@ -14,28 +13,16 @@ import dev.fulcrum.model.train.Replica;
  * the same result, because a replica's behaviour depends only on its data, its index and the start state.
  */
 final class ReplicaCache {
-    private static final Map<String, Replica> REPLICAS = new ConcurrentHashMap<>();
+    private static final RunScopedCache<Replica> REPLICAS = new RunScopedCache<>();
 
     private ReplicaCache() {
     }
 
     static Replica get(ReplicaSpec spec, int partition, Iterator<int[][]> pairs) {
-        return REPLICAS.computeIfAbsent(spec.runId() + "/" + partition, key -> {
-            evictOtherRuns(spec.runId());
-            List<int[][]> share = new java.util.ArrayList<>();
+        return REPLICAS.get(spec.runId(), partition, () -> {
+            List<int[][]> share = new ArrayList<>();
             pairs.forEachRemaining(share::add);
             return new Replica(spec.model(), spec.training(), share, partition);
-        });
-    }
-
-    /** A new run in the same JVM (notebooks, tests) must not keep the previous run's models alive. */
-    private static void evictOtherRuns(String runId) {
-        REPLICAS.entrySet().removeIf(entry -> {
-            boolean other = !entry.getKey().startsWith(runId + "/");
-            if (other) {
-                entry.getValue().close();
-            }
-            return other;
         });
     }
 }
