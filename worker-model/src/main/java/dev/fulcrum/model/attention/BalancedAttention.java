@@ -76,12 +76,42 @@ public final class BalancedAttention {
      */
     public Result apply(SDVariable queries, SDVariable keysValues, SDVariable queryShape, SDVariable keyShape,
                         AttentionMask mask) {
-        int d = config.modelDim();
-        int inner = heads.count() * heads.dim();
-        SDVariable q = splitHeads(queries.mmul(param(QUERY, new Init.Xavier(), d, inner)), queryShape);
-        SDVariable k = splitHeads(keysValues.mmul(param(KEY, new Init.Xavier(), d, inner)), keyShape);
-        SDVariable v = splitHeads(keysValues.mmul(param(VALUE, new Init.Xavier(), d, inner)), keyShape);
+        return attend(project(QUERY, queries, queryShape), project(KEY, keysValues, keyShape),
+                project(VALUE, keysValues, keyShape), mask);
+    }
 
+    /** The result of one cached step, and the keys and values to cache for the next one. */
+    public record Step(Result result, SDVariable keys, SDVariable values) {
+    }
+
+    /**
+     * One incremental decoding step of causal self-attention: the newest position's query attends over the
+     * cached keys and values of the earlier positions and its own. Exact for softmax, which normalises each
+     * query's row alone (causal layers are never Sinkhorn-balanced, see {@link Kind}).
+     *
+     * @param newest      {@code [B, D]}, the newest position of each row
+     * @param newestShape {@code [B, 1]}
+     * @param keyCache    {@code [B, H, t, dh]}, the projected keys of the earlier positions
+     * @param valueCache  {@code [B, H, t, dh]}
+     * @param mask        over the {@code t + 1} keys
+     */
+    public Step applyCached(SDVariable newest, SDVariable newestShape, SDVariable keyCache, SDVariable valueCache,
+                            AttentionMask mask) {
+        SDVariable query = project(QUERY, newest, newestShape);
+        SDVariable keys = sd.concat(2, keyCache, project(KEY, newest, newestShape));
+        SDVariable values = sd.concat(2, valueCache, project(VALUE, newest, newestShape));
+        return new Step(attend(query, keys, values, mask), keys, values);
+    }
+
+    /** {@code [B*T, D]} through projection {@code which} ({@link #QUERY}, {@link #KEY}, {@link #VALUE}), in heads. */
+    private SDVariable project(String which, SDVariable x, SDVariable idsShape) {
+        return splitHeads(x.mmul(param(which, new Init.Xavier(), config.modelDim(), heads.count() * heads.dim())),
+                idsShape);
+    }
+
+    /** Heads {@code q [B,H,Tq,dh]}, {@code k, v [B,H,Tk,dh]} → the layer's result. */
+    private Result attend(SDVariable q, SDVariable k, SDVariable v, AttentionMask mask) {
+        int inner = heads.count() * heads.dim();
         SDVariable logits = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(heads.dim()));
         logits = AttentionBalancing.applyTemperature(sd, logits,
                 param(LOG_TEMPERATURE, new Init.Constant(0.0), heads.count()));
@@ -94,7 +124,7 @@ public final class BalancedAttention {
             context = AttentionBalancing.gateHeads(context, gate);
         }
         SDVariable merged = sd.permute(context, 0, 2, 1, 3).reshape(-1, inner);
-        return new Result(merged.mmul(param(OUTPUT, new Init.Xavier(), inner, d)), weights, gate);
+        return new Result(merged.mmul(param(OUTPUT, new Init.Xavier(), inner, config.modelDim())), weights, gate);
     }
 
     /** Per-head statistics of this layer: name → {@code [H]}. Causal layers report gate openness only. */

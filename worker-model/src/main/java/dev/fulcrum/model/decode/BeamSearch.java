@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batched beam search (greedy decoding with a beam of 1): every source is encoded once, then each step runs
- * the decoder-step graph once over the alive hypotheses of all unfinished sentences together, each row fed
- * its own sentence's encoder output.
+ * the cached step graph once over the newest token of the alive hypotheses of all unfinished sentences
+ * together, each row fed its own sentence's encoder output and its own hypothesis's {@link DecoderCache} rows.
  */
 public final class BeamSearch {
     private final Transformer model;
@@ -46,18 +46,35 @@ public final class BeamSearch {
             beams.add(new SentenceBeam(i, options, length,
                     options.maxOutputLength(length, model.config().maxLength())));
         }
-        for (List<SentenceBeam> active = unfinished(beams); !active.isEmpty(); active = unfinished(beams)) {
+        DecoderCache cache = new DecoderCache(model, sources.size());
+        List<SentenceBeam> active = beams;
+        for (int position = 0; !active.isEmpty(); position++) {
             NativeMemory.collectWhenGrown();
-            step(active, sourceIds, encoded);
+            int[] rowsOfBeam = active.stream().mapToInt(beam -> beam.prefixes().size()).toArray();
+            Map<String, INDArray> outputs = step(active, position, sourceIds, encoded, cache);
+            int[] parents = parentRows(active, rowsOfBeam);
+            if (parents.length > 0) {
+                cache.advance(outputs, parents);
+            }
+            active = unfinished(active);
         }
         return beams.stream().map(SentenceBeam::best).toList();
     }
 
-    private void step(List<SentenceBeam> active, int[][] sourceIds, INDArray encoded) {
-        int[][] prefixes = active.stream().flatMap(beam -> beam.prefixes().stream()).toArray(int[][]::new);
+    /** Runs the step graph over the newest token of every alive hypothesis and advances each beam by one token. */
+    private Map<String, INDArray> step(List<SentenceBeam> active, int position, int[][] sourceIds, INDArray encoded,
+                                       DecoderCache cache) {
+        int[][] newest = active.stream().flatMap(beam -> beam.prefixes().stream())
+                .map(prefix -> new int[] {prefix[prefix.length - 1]}).toArray(int[][]::new);
         int[] sentenceOfRow = active.stream()
                 .flatMapToInt(beam -> IntStream.generate(beam::sentence).limit(beam.prefixes().size())).toArray();
-        Map<String, INDArray> outputs = decoderStep(sourceIds, encoded, sentenceOfRow, prefixes);
+        int[][] sourceRows = Arrays.stream(sentenceOfRow).mapToObj(sentence -> sourceIds[sentence])
+                .toArray(int[][]::new);
+        List<String> wanted = new ArrayList<>(List.of(GraphInputs.LAST_LOG_PROBS, GraphInputs.LAST_CROSS_ATTENTION));
+        wanted.addAll(cache.outputs());
+        Map<String, INDArray> outputs = model.stepGraph().output(model.feeds().forCachedStep(
+                Nd4j.createFromArray(sourceRows), encoderRows(encoded, sentenceOfRow, sourceIds[0].length),
+                Nd4j.createFromArray(newest), position, cache.feeds()), wanted.toArray(String[]::new));
         float[][] logProbs = outputs.get(GraphInputs.LAST_LOG_PROBS).toFloatMatrix();
         float[][] attention = outputs.get(GraphInputs.LAST_CROSS_ATTENTION).toFloatMatrix();
         int row = 0;
@@ -66,15 +83,25 @@ public final class BeamSearch {
             beam.advance(Arrays.copyOfRange(logProbs, row, row + rows), Arrays.copyOfRange(attention, row, row + rows));
             row += rows;
         }
+        return outputs;
     }
 
-    private Map<String, INDArray> decoderStep(int[][] sourceIds, INDArray encoded, int[] sentenceOfRow,
-                                              int[][] prefixes) {
-        int[][] sourceRows = Arrays.stream(sentenceOfRow).mapToObj(sentence -> sourceIds[sentence])
-                .toArray(int[][]::new);
-        return model.decoderGraph().output(model.feeds().forDecoderStep(Nd4j.createFromArray(sourceRows),
-                        encoderRows(encoded, sentenceOfRow, sourceIds[0].length), Nd4j.createFromArray(prefixes)),
-                GraphInputs.LAST_LOG_PROBS, GraphInputs.LAST_CROSS_ATTENTION);
+    /**
+     * For each hypothesis still alive after a step, its parent's row in that step: the step's rows were laid out
+     * beam by beam ({@code rowsOfBeam} each), in the order of {@code stepped}.
+     */
+    private static int[] parentRows(List<SentenceBeam> stepped, int[] rowsOfBeam) {
+        IntStream.Builder rows = IntStream.builder();
+        int firstRow = 0;
+        for (int i = 0; i < stepped.size(); i++) {
+            if (!stepped.get(i).done()) {
+                for (int parent : stepped.get(i).parents()) {
+                    rows.add(firstRow + parent);
+                }
+            }
+            firstRow += rowsOfBeam[i];
+        }
+        return rows.build().toArray();
     }
 
     /** The encoder output of each row's sentence: {@code [rows * Ts, D]}, as the decoder-step graph expects. */
@@ -88,7 +115,7 @@ public final class BeamSearch {
         return Nd4j.pullRows(encoded, 1, indices);
     }
 
-    private List<SentenceBeam> unfinished(List<SentenceBeam> beams) {
+    private static List<SentenceBeam> unfinished(List<SentenceBeam> beams) {
         return beams.stream().filter(beam -> !beam.done()).toList();
     }
 

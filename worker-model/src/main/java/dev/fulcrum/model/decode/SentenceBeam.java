@@ -16,6 +16,7 @@ final class SentenceBeam {
     private final DecodeOptions options;
     private final int maxOutputLength;
     private List<Partial> alive;
+    private int[] parents = {0};
     private Hypothesis bestFinished;
     private int finishedCount;
     private boolean done;
@@ -45,6 +46,11 @@ final class SentenceBeam {
         return alive.stream().map(Partial::tokens).toList();
     }
 
+    /** For each alive hypothesis, the index among the previous step's alive ones of the one it extends. */
+    int[] parents() {
+        return parents;
+    }
+
     /**
      * Extends the alive hypotheses by one token. Row r of {@code logProbs} (next-token log-probabilities) and
      * of {@code attention} (cross-attention over the source batch's positions) belongs to prefix r.
@@ -52,6 +58,7 @@ final class SentenceBeam {
     void advance(float[][] logProbs, float[][] attention) {
         List<Candidate> candidates = candidates(logProbs);
         List<Partial> next = new ArrayList<>();
+        List<Integer> nextParents = new ArrayList<>();
         int beamSize = options.beamSize();
         for (int rank = 0; rank < candidates.size() && next.size() < beamSize; rank++) {
             Candidate candidate = candidates.get(rank);
@@ -59,11 +66,13 @@ final class SentenceBeam {
             double[] coverage = parent.coverageAfter(attention[candidate.beam()]);
             if (candidate.token() != Vocabulary.EOS) {
                 next.add(parent.extend(candidate.token(), candidate.logProbability(), coverage));
+                nextParents.add(candidate.beam());
             } else if (rank < beamSize) {
                 finish(parent.complete(candidate.logProbability(), coverage, options));
             }
         }
         alive = next;
+        parents = nextParents.stream().mapToInt(Integer::intValue).toArray();
         done = next.isEmpty() || next.get(0).length() == maxOutputLength || cannotBeBeaten();
     }
 

@@ -2,6 +2,7 @@ package dev.fulcrum.model.transformer;
 
 import static dev.fulcrum.model.transformer.GraphInputs.*;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -65,6 +66,25 @@ public final class GraphFeeds {
         feeds.put(TARGET_IN, targetIn);
         feeds.put(TARGET_POSITIONS, positionsFor(targetIn));
         feeds.put(CAUSAL, causal((int) targetIn.size(1)));
+        return feeds;
+    }
+
+    /**
+     * Placeholders of one cached {@link TransformerGraph.Mode#STEP}: each row's newest token {@code [B, 1]} at
+     * {@code position} (0 for BOS), its sentence's encoder output, and the cached self-attention keys and values
+     * by placeholder name, each {@code [B, H, position + 1, dh]} (the first slot a placeholder).
+     */
+    public Map<String, INDArray> forCachedStep(INDArray source, INDArray encoded, INDArray newest, int position,
+                                               Map<String, INDArray> cache) {
+        Map<String, INDArray> feeds = forInference(source);
+        feeds.put(TARGET_ROWS, embeddingRows(newest));
+        feeds.put(ENCODER_OUT, encoded);
+        feeds.put(TARGET_IN, newest);
+        feeds.put(TARGET_POSITIONS, positions.at(position, (int) newest.size(0)));
+        float[] attendable = new float[position + 2];
+        Arrays.fill(attendable, 1, attendable.length, 1f);
+        feeds.put(CACHE_MASK, Nd4j.create(attendable, new long[] {1, attendable.length}, 'c').castTo(type));
+        feeds.putAll(cache);
         return feeds;
     }
 

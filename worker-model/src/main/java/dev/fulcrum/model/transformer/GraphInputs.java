@@ -22,6 +22,11 @@ public final class GraphInputs {
     public static final String KNOBS = "knobs";
     /** Encoder output fed to a decoder-step graph {@code [B*Ts, D]}. */
     public static final String ENCODER_OUT = "encout";
+    /**
+     * Which of the cached self-attention keys a cached step may attend to {@code [1, t + 1]}: 1, except 0 for
+     * the cache's first slot, a placeholder (see {@link #cachedKeys}).
+     */
+    public static final String CACHE_MASK = "cachemask";
 
     /** Outputs. */
     public static final String LOSS = "loss";
@@ -31,5 +36,29 @@ public final class GraphInputs {
     public static final String LAST_CROSS_ATTENTION = "lastcross";
 
     private GraphInputs() {
+    }
+
+    /**
+     * Placeholder of a cached decoder step: the projected keys {@code [B, H, t, dh]} of self-attention layer
+     * {@code layer} at the earlier positions, after a first slot that is never attended to (so that the first
+     * step's cache is not empty: ND4J handles zero-length arrays badly).
+     */
+    public static String cachedKeys(String layer) {
+        return layer + ".cachedkeys";
+    }
+
+    /** Like {@link #cachedKeys}, for the values. */
+    public static String cachedValues(String layer) {
+        return layer + ".cachedvalues";
+    }
+
+    /** Output of a cached decoder step: {@link #cachedKeys} with the newest position appended, for the next step. */
+    public static String nextKeys(String layer) {
+        return layer + ".nextkeys";
+    }
+
+    /** Like {@link #nextKeys}, for the values. */
+    public static String nextValues(String layer) {
+        return layer + ".nextvalues";
     }
 }

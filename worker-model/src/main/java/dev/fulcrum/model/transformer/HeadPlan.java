@@ -23,8 +23,12 @@ public record HeadPlan(Map<String, Integer> keptHeads) {
 
     /** Attention heads the model computes, over all its attention layers. */
     public int totalHeads(ModelConfig config) {
-        return TransformerGraph.attentionLayers(config).stream()
-                .mapToInt(layer -> keptHeads.getOrDefault(layer, config.heads())).sum();
+        return TransformerGraph.attentionLayers(config).stream().mapToInt(layer -> headCount(layer, config)).sum();
+    }
+
+    /** Heads layer {@code layer} computes (0 when it is not computed). */
+    public int headCount(String layer, ModelConfig config) {
+        return keptHeads.getOrDefault(layer, config.heads());
     }
 
     /** Whether the graph computes layer {@code layer} at all. */
@@ -38,10 +42,9 @@ public record HeadPlan(Map<String, Integer> keptHeads) {
     }
 
     Heads heads(String layer, ModelConfig config, boolean sampleGates) {
-        Integer kept = keptHeads.get(layer);
-        if (kept == null) {
+        if (!keptHeads.containsKey(layer)) {
             return new Heads(config.heads(), config.headDim(), config.headGates(), sampleGates);
         }
-        return new Heads(kept, config.headDim(), false, false);
+        return new Heads(headCount(layer, config), config.headDim(), false, false);
     }
 }

@@ -28,4 +28,12 @@ public final class Positions {
         }
         return Nd4j.tile(table.get(NDArrayIndex.interval(0, length), NDArrayIndex.all()), batch, 1);
     }
+
+    /** Position {@code position}'s row, once per row of a batch: {@code [rows, dim]}. */
+    public INDArray at(int position, int rows) {
+        if (position >= table.rows()) {
+            throw new IllegalArgumentException("position " + position + " exceeds model.maxLength " + table.rows());
+        }
+        return Nd4j.tile(table.get(NDArrayIndex.interval(position, position + 1), NDArrayIndex.all()), rows, 1);
+    }
 }

@@ -22,6 +22,7 @@ public final class Transformer {
     private SameDiff evaluationGraph;
     private SameDiff encoderGraph;
     private SameDiff decoderGraph;
+    private SameDiff stepGraph;
 
     private Transformer(ModelConfig config, HeadPlan headPlan, DataType type, long seed) {
         this.config = config;
@@ -96,6 +97,15 @@ public final class Transformer {
         return encoderGraph;
     }
 
+    /** The cached incremental decoder step beam search runs (see {@link Mode#STEP}). */
+    public synchronized SameDiff stepGraph() {
+        if (stepGraph == null) {
+            stepGraph = attached(Mode.STEP);
+        }
+        return stepGraph;
+    }
+
+    /** The whole-prefix decoder step, the uncached reference of {@link #stepGraph} (see {@link Mode#DECODE}). */
     public synchronized SameDiff decoderGraph() {
         if (decoderGraph == null) {
             decoderGraph = attached(Mode.DECODE);

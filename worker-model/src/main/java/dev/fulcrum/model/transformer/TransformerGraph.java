@@ -29,10 +29,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>One builder makes the four graphs a model needs; all of them share the parameters of one
  * {@link Parameters} store: {@link Mode#TRAIN} (dropout, sampled gates, loss), {@link Mode#EVAL} (loss,
  * token NLL, per-head attention statistics and every layer's attention weights), {@link Mode#ENCODE} and
- * {@link Mode#DECODE} (one decoder step over the prefix, from a given encoder output).
+ * {@link Mode#STEP} (one incremental decoder step: the newest token, with the earlier positions' self-attention
+ * keys and values cached; what beam search runs) and {@link Mode#DECODE} (one decoder step recomputing the whole
+ * prefix: the uncached reference the cached step is tested against).
  */
 public final class TransformerGraph {
-    public enum Mode { TRAIN, EVAL, ENCODE, DECODE }
+    public enum Mode { TRAIN, EVAL, ENCODE, STEP, DECODE }
 
     /** The tied embedding / output-projection table {@code [V, D]}. */
     public static final String EMBEDDING = "embed.w";
@@ -125,7 +127,7 @@ public final class TransformerGraph {
         penalties = sd.constant(Nd4j.scalar(type, 0.0));
 
         SDVariable encoded;
-        if (mode == Mode.DECODE) {
+        if (mode == Mode.STEP || mode == Mode.DECODE) {
             encoded = sd.placeHolder(ENCODER_OUT, type, -1, config.modelDim());
         } else {
             SDVariable sourceTokens = embedSource();
@@ -139,8 +141,10 @@ public final class TransformerGraph {
         SDVariable targetMask = paddingMask(targetIn);
         SDVariable hidden = decoder(embedTarget(), targetIn, targetMask, encoded, source, sourceMask,
                 knobInputs);
-        if (mode == Mode.DECODE) {
-            defineStepOutputs(hidden, targetIn, sourceMask);
+        if (mode == Mode.STEP) {
+            defineStepOutputs(hidden, lastCrossWeights == null ? null : sd.mean(lastCrossWeights, 1), sourceMask);
+        } else if (mode == Mode.DECODE) {
+            defineLastPositionOutputs(hidden, targetIn, sourceMask);
         } else {
             defineLosses(hidden, project(hidden), targetMask);
         }
@@ -198,8 +202,9 @@ public final class TransformerGraph {
 
     private SDVariable decoder(SDVariable y, SDVariable targetIn, SDVariable targetMask, SDVariable encoded,
                                SDVariable source, SDVariable sourceMask, KnobInputs knobs) {
-        AttentionMask selfMask = AttentionMask.of(sd, targetMask, targetMask)
-                .causal(sd.placeHolder(CAUSAL, type, -1, -1));
+        AttentionMask selfMask = mode == Mode.STEP
+                ? AttentionMask.of(sd, targetMask, sd.placeHolder(CACHE_MASK, type, 1, -1))
+                : AttentionMask.of(sd, targetMask, targetMask).causal(sd.placeHolder(CAUSAL, type, -1, -1));
         AttentionMask crossMask = AttentionMask.of(sd, targetMask, sourceMask);
         SDVariable targetShape = sd.shape(targetIn);
         SDVariable sourceShape = sd.shape(source);
@@ -207,8 +212,11 @@ public final class TransformerGraph {
             String block = "dec" + i;
             if (headPlan.computes(block + ".self")) {
                 SDVariable normed = layerNorm(block + ".ln1", y);
-                y = y.add(dropout(attention(block + ".self", Kind.CAUSAL, normed, normed, targetShape,
-                        targetShape, selfMask, knobs), Side.TARGET, config.modelDim()));
+                SDVariable attended = mode == Mode.STEP
+                        ? cachedSelfAttention(block + ".self", normed, targetShape, selfMask)
+                        : attention(block + ".self", Kind.CAUSAL, normed, normed, targetShape, targetShape, selfMask,
+                        knobs);
+                y = y.add(dropout(attended, Side.TARGET, config.modelDim()));
             }
             if (headPlan.computes(block + ".cross")) {
                 y = y.add(dropout(attention(block + ".cross", Kind.CROSS, layerNorm(block + ".ln2", y), encoded,
@@ -241,6 +249,25 @@ public final class TransformerGraph {
             lastCrossWeights = result.weights();
         }
         return result.output();
+    }
+
+    /**
+     * Causal self-attention of a {@link Mode#STEP} graph: the newest position {@code [B, D]} over the cached
+     * keys and values (placeholders) and its own; the extended cache is an output, for the next step.
+     */
+    private SDVariable cachedSelfAttention(String name, SDVariable newest, SDVariable newestShape,
+                                           AttentionMask mask) {
+        BalancedAttention.Heads heads = headPlan.heads(name, config, false);
+        BalancedAttention.Step step = new BalancedAttention(sd, params, name, Kind.CAUSAL, config, heads)
+                .applyCached(newest, newestShape, cache(cachedKeys(name), heads), cache(cachedValues(name), heads),
+                        mask);
+        sd.identity(nextKeys(name), step.keys());
+        sd.identity(nextValues(name), step.values());
+        return step.result().output();
+    }
+
+    private SDVariable cache(String placeholder, BalancedAttention.Heads heads) {
+        return sd.placeHolder(placeholder, type, -1, heads.count(), -1, heads.dim());
     }
 
     private SDVariable feedForward(String name, SDVariable x, Side side) {
@@ -316,21 +343,29 @@ public final class TransformerGraph {
     }
 
     /**
-     * Log-probabilities of the next token and the last computed cross-attention layer's weights (mean over
-     * heads) at the last position; only that position is projected onto the vocabulary. A model whose
-     * cross-attention was pruned away entirely attends nowhere: zero weights.
+     * Outputs of a decoder step: log-probabilities of the next token, and the last computed cross-attention
+     * layer's weights (mean over heads, {@code [B, Ts]}). A model whose cross-attention was pruned away entirely
+     * attends nowhere: zero weights.
+     *
+     * @param lastHidden   {@code [B, D]}, the decoder output at the newest position
+     * @param lastCross    {@code [B, 1, Ts]}, or null when no cross-attention layer is computed
      */
-    private void defineStepOutputs(SDVariable hidden, SDVariable targetIn, SDVariable sourceMask) {
+    private void defineStepOutputs(SDVariable lastHidden, SDVariable lastCross, SDVariable sourceMask) {
+        sd.nn().logSoftmax(LAST_LOG_PROBS, project(lastHidden));
+        if (lastCross == null) {
+            sd.identity(LAST_CROSS_ATTENTION, sourceMask.mul(0.0));
+        } else {
+            sd.squeeze(LAST_CROSS_ATTENTION, lastCross, 1);
+        }
+    }
+
+    /** {@link #defineStepOutputs} at the last position of a whole-prefix {@link Mode#DECODE} graph. */
+    private void defineLastPositionOutputs(SDVariable hidden, SDVariable targetIn, SDVariable sourceMask) {
         SDVariable last = sd.sizeAt(targetIn, 1).sub(1).castTo(DataType.INT).reshape(1);
         SDVariable perPosition = sd.reshape(hidden, sd.concat(0, sd.shape(targetIn),
                 sd.constant(Nd4j.createFromArray((long) config.modelDim()))));
         SDVariable lastHidden = sd.squeeze(sd.gather(perPosition, last, 1), 1);
-        sd.nn().logSoftmax(LAST_LOG_PROBS, project(lastHidden));
-        if (lastCrossWeights == null) {
-            sd.identity(LAST_CROSS_ATTENTION, sourceMask.mul(0.0));
-            return;
-        }
-        SDVariable meanOverHeads = sd.mean(lastCrossWeights, 1);
-        sd.squeeze(LAST_CROSS_ATTENTION, sd.gather(meanOverHeads, last, 1), 1);
+        defineStepOutputs(lastHidden, lastCrossWeights == null ? null
+                : sd.gather(sd.mean(lastCrossWeights, 1), last, 1), sourceMask);
     }
 }

@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Beam search on the overfit corpus's tiny model, untrained (fast; {@link BeamSearchTrainedTest} repeats
  * these checks on a trained one), against independent references. Outputs are kept short (a = 0.5, b = 2):
- * models this weak seldom end a sentence, and every decoder step re-reads the whole prefix.
+ * models this weak seldom end a sentence, which would make every sentence run to the length limit.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 class BeamSearchTest {

@@ -21,7 +21,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  */
 record ModelOutputs(double nll, float[] encoded, float[] logProbs, List<int[]> greedy, List<int[]> beam) {
     static final double TOLERANCE = 1e-5;
-    /** Three tokens at most: an untrained model seldom ends a sentence, and every step runs the whole decoder. */
+    /** Three tokens at most: an untrained model seldom ends a sentence (decoding is the slow part). */
     private static final DecodeOptions GREEDY = new DecodeOptions(1, 0.6, 0, 0, 3);
     private static final DecodeOptions BEAM = new DecodeOptions(4, 0.6, 0, 0, 3);
 
