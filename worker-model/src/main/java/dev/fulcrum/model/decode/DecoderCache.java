@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.transformer.GraphInputs;
 import dev.fulcrum.model.transformer.Transformer;
+import dev.fulcrum.model.transformer.TransformerGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,8 +24,8 @@ final class DecoderCache {
     /** An empty cache for {@code rows} hypotheses: only the never-attended first slot (zeros). */
     DecoderCache(Transformer model, int rows) {
         ModelConfig config = model.config();
-        this.layers = model.headPlan().computedLayers(config).stream().filter(layer -> layer.endsWith(".self")
-                && layer.startsWith("dec")).toList();
+        this.layers = model.headPlan().computedLayers(config).stream()
+                .filter(layer -> TransformerGraph.attentionKind(layer) == BalancedAttention.Kind.CAUSAL).toList();
         for (String layer : layers) {
             long[] shape = {rows, model.headPlan().headCount(layer, config), 1, config.headDim()};
             feeds.put(GraphInputs.cachedKeys(layer), Nd4j.zeros(model.parameters().dataType(), shape));
