@@ -76,8 +76,26 @@ public final class BalancedAttention {
      */
     public Result apply(SDVariable queries, SDVariable keysValues, SDVariable queryShape, SDVariable keyShape,
                         AttentionMask mask) {
-        return attend(project(QUERY, queries, queryShape), project(KEY, keysValues, keyShape),
-                project(VALUE, keysValues, keyShape), mask);
+        // Queries first: the order parameters are declared in is the order they are initialised in, so it is
+        // part of what a seed means.
+        SDVariable query = project(QUERY, queries, queryShape);
+        KeysValues projected = project(keysValues, keyShape);
+        return attend(query, projected.keys(), projected.values(), mask);
+    }
+
+    /** Projected keys and values, each {@code [B, H, Tk, dh]}. */
+    public record KeysValues(SDVariable keys, SDVariable values) {
+    }
+
+    /** The keys and values of {@code keysValues [B*Tk, D]}: what cross-attention computes once per sentence. */
+    public KeysValues project(SDVariable keysValues, SDVariable keyShape) {
+        return new KeysValues(project(KEY, keysValues, keyShape), project(VALUE, keysValues, keyShape));
+    }
+
+    /** {@link #apply} over keys and values already projected (by {@link #project(SDVariable, SDVariable)}). */
+    public Result applyProjected(SDVariable queries, SDVariable queryShape, KeysValues projected,
+                                 AttentionMask mask) {
+        return attend(project(QUERY, queries, queryShape), projected.keys(), projected.values(), mask);
     }
 
     /** The result of one cached step, and the keys and values to cache for the next one. */

@@ -2,6 +2,7 @@ package dev.fulcrum.model.decode;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -16,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Batched beam search (greedy decoding with a beam of 1): every source is encoded once, then each step runs
  * the cached step graph once over the newest token of the alive hypotheses of all unfinished sentences
- * together, each row fed its own sentence's encoder output and its own hypothesis's {@link DecoderCache} rows.
+ * together, each row fed its own sentence's {@link SourceMemory} and its own hypothesis's {@link DecoderCache}
+ * rows.
  */
 public final class BeamSearch {
     private final Transformer model;
@@ -38,8 +40,7 @@ public final class BeamSearch {
             return List.of();
         }
         int[][] sourceIds = sourceBatch(sources);
-        INDArray encoded = model.encoderGraph().output(model.feeds().forEncoder(Nd4j.createFromArray(sourceIds)),
-                GraphInputs.ENCODER_OUT).get(GraphInputs.ENCODER_OUT);
+        SourceMemory memory = new SourceMemory(model, Nd4j.createFromArray(sourceIds));
         List<SentenceBeam> beams = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             int length = sources.get(i).length;
@@ -51,7 +52,7 @@ public final class BeamSearch {
         for (int position = 0; !active.isEmpty(); position++) {
             NativeMemory.collectWhenGrown();
             int[] rowsOfBeam = active.stream().mapToInt(beam -> beam.prefixes().size()).toArray();
-            Map<String, INDArray> outputs = step(active, position, sourceIds, encoded, cache);
+            Map<String, INDArray> outputs = step(active, position, sourceIds, memory, cache);
             int[] parents = parentRows(active, rowsOfBeam);
             if (parents.length > 0) {
                 cache.advance(outputs, parents);
@@ -62,8 +63,8 @@ public final class BeamSearch {
     }
 
     /** Runs the step graph over the newest token of every alive hypothesis and advances each beam by one token. */
-    private Map<String, INDArray> step(List<SentenceBeam> active, int position, int[][] sourceIds, INDArray encoded,
-                                       DecoderCache cache) {
+    private Map<String, INDArray> step(List<SentenceBeam> active, int position, int[][] sourceIds,
+                                       SourceMemory memory, DecoderCache cache) {
         int[][] newest = active.stream().flatMap(beam -> beam.prefixes().stream())
                 .map(prefix -> new int[] {prefix[prefix.length - 1]}).toArray(int[][]::new);
         int[] sentenceOfRow = active.stream()
@@ -72,9 +73,11 @@ public final class BeamSearch {
                 .toArray(int[][]::new);
         List<String> wanted = new ArrayList<>(List.of(GraphInputs.LAST_LOG_PROBS, GraphInputs.LAST_CROSS_ATTENTION));
         wanted.addAll(cache.outputs());
+        Map<String, INDArray> cached = new HashMap<>(cache.feeds());
+        cached.putAll(memory.rows(sentenceOfRow));
         Map<String, INDArray> outputs = model.stepGraph().output(model.feeds().forCachedStep(
-                Nd4j.createFromArray(sourceRows), encoderRows(encoded, sentenceOfRow, sourceIds[0].length),
-                Nd4j.createFromArray(newest), position, cache.feeds()), wanted.toArray(String[]::new));
+                Nd4j.createFromArray(sourceRows), Nd4j.createFromArray(newest), position, cached),
+                wanted.toArray(String[]::new));
         float[][] logProbs = outputs.get(GraphInputs.LAST_LOG_PROBS).toFloatMatrix();
         float[][] attention = outputs.get(GraphInputs.LAST_CROSS_ATTENTION).toFloatMatrix();
         int row = 0;
@@ -102,17 +105,6 @@ public final class BeamSearch {
             firstRow += rowsOfBeam[i];
         }
         return rows.build().toArray();
-    }
-
-    /** The encoder output of each row's sentence: {@code [rows * Ts, D]}, as the decoder-step graph expects. */
-    private static INDArray encoderRows(INDArray encoded, int[] sentenceOfRow, int sourceLength) {
-        int[] indices = new int[sentenceOfRow.length * sourceLength];
-        for (int r = 0; r < sentenceOfRow.length; r++) {
-            for (int j = 0; j < sourceLength; j++) {
-                indices[r * sourceLength + j] = sentenceOfRow[r] * sourceLength + j;
-            }
-        }
-        return Nd4j.pullRows(encoded, 1, indices);
     }
 
     private static List<SentenceBeam> unfinished(List<SentenceBeam> beams) {

@@ -9,7 +9,6 @@ import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.transformer.GraphInputs;
 import dev.fulcrum.model.transformer.Transformer;
-import dev.fulcrum.model.transformer.TransformerGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,8 +23,7 @@ final class DecoderCache {
     /** An empty cache for {@code rows} hypotheses: only the never-attended first slot (zeros). */
     DecoderCache(Transformer model, int rows) {
         ModelConfig config = model.config();
-        this.layers = model.headPlan().computedLayers(config).stream()
-                .filter(layer -> TransformerGraph.attentionKind(layer) == BalancedAttention.Kind.CAUSAL).toList();
+        this.layers = model.headPlan().computedLayers(config, BalancedAttention.Kind.CAUSAL);
         for (String layer : layers) {
             long[] shape = {rows, model.headPlan().headCount(layer, config), 1, config.headDim()};
             feeds.put(GraphInputs.cachedKeys(layer), Nd4j.zeros(model.parameters().dataType(), shape));
@@ -59,8 +57,8 @@ final class DecoderCache {
         }
     }
 
-    /** Rows {@code indices} of {@code [R, H, t, dh]}. */
-    private static INDArray rows(INDArray cache, int[] indices) {
+    /** Rows {@code indices} of {@code [R, ...]}, e.g. of {@code [R, H, t, dh]}. */
+    static INDArray rows(INDArray cache, int[] indices) {
         long[] shape = cache.shape().clone();
         INDArray flat = cache.reshape('c', shape[0], cache.length() / shape[0]);
         shape[0] = indices.length;

@@ -71,14 +71,14 @@ public final class GraphFeeds {
 
     /**
      * Placeholders of one cached {@link TransformerGraph.Mode#STEP}: each row's newest token {@code [B, 1]} at
-     * {@code position} (0 for BOS), its sentence's encoder output, and the cached self-attention keys and values
-     * by placeholder name, each {@code [B, H, position + 1, dh]} (the first slot a placeholder).
+     * {@code position} (0 for BOS), and the cached keys and values by placeholder name: self-attention's, each
+     * {@code [B, H, position + 1, dh]} (the first slot a placeholder), and cross-attention's of each row's sentence,
+     * each {@code [B, H, Ts, dh]}.
      */
-    public Map<String, INDArray> forCachedStep(INDArray source, INDArray encoded, INDArray newest, int position,
+    public Map<String, INDArray> forCachedStep(INDArray source, INDArray newest, int position,
                                                Map<String, INDArray> cache) {
         Map<String, INDArray> feeds = forInference(source);
         feeds.put(TARGET_ROWS, embeddingRows(newest));
-        feeds.put(ENCODER_OUT, encoded);
         feeds.put(TARGET_IN, newest);
         feeds.put(TARGET_POSITIONS, positions.at(position, (int) newest.size(0)));
         float[] attendable = new float[position + 2];

@@ -20,7 +20,7 @@ public final class GraphInputs {
     public static final String CAUSAL = "causal";
     /** The balancing knobs {@code [Knobs.SIZE]}. */
     public static final String KNOBS = "knobs";
-    /** Encoder output fed to a decoder-step graph {@code [B*Ts, D]}. */
+    /** Encoder output {@code [B*Ts, D]}: an output of the ENCODE graph, fed to a whole-prefix DECODE step. */
     public static final String ENCODER_OUT = "encout";
     /**
      * Which of the cached self-attention keys a cached step may attend to {@code [1, t + 1]}: 1, except 0 for
@@ -60,5 +60,18 @@ public final class GraphInputs {
     /** Like {@link #nextKeys}, for the values. */
     public static String nextValues(String layer) {
         return layer + ".nextvalues";
+    }
+
+    /**
+     * Output of the ENCODE graph and placeholder of a cached decoder step: cross-attention layer {@code layer}'s
+     * keys {@code [B, H, Ts, dh]}, projected from the encoder output once per sentence rather than every step.
+     */
+    public static String sourceKeys(String layer) {
+        return layer + ".sourcekeys";
+    }
+
+    /** Like {@link #sourceKeys}, for the values. */
+    public static String sourceValues(String layer) {
+        return layer + ".sourcevalues";
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.fulcrum.model.attention.BalancedAttention.Heads;
+import dev.fulcrum.model.attention.BalancedAttention.Kind;
 import dev.fulcrum.model.config.ModelConfig;
 
 /**
@@ -39,6 +40,11 @@ public record HeadPlan(Map<String, Integer> keptHeads) {
     /** The attention layers of {@code config} that this plan computes, in graph order. */
     public List<String> computedLayers(ModelConfig config) {
         return TransformerGraph.attentionLayers(config).stream().filter(this::computes).toList();
+    }
+
+    /** The computed layers that attend like {@code kind}, in graph order. */
+    public List<String> computedLayers(ModelConfig config, Kind kind) {
+        return computedLayers(config).stream().filter(layer -> TransformerGraph.attentionKind(layer) == kind).toList();
     }
 
     Heads heads(String layer, ModelConfig config, boolean sampleGates) {

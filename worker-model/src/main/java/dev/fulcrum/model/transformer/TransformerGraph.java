@@ -30,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Parameters} store: {@link Mode#TRAIN} (dropout, sampled gates, loss), {@link Mode#EVAL} (loss,
  * token NLL, per-head attention statistics and every layer's attention weights), {@link Mode#ENCODE} and
  * {@link Mode#STEP} (one incremental decoder step: the newest token, with the earlier positions' self-attention
- * keys and values cached; what beam search runs) and {@link Mode#DECODE} (one decoder step recomputing the whole
+ * keys and values cached and the cross-attention keys and values the ENCODE graph projected; what beam search
+ * runs) and {@link Mode#DECODE} (one decoder step recomputing the whole
  * prefix: the uncached reference the cached step is tested against).
  */
 public final class TransformerGraph {
@@ -126,14 +127,15 @@ public final class TransformerGraph {
         KnobInputs knobInputs = KnobInputs.of(knobs);
         penalties = sd.constant(Nd4j.scalar(type, 0.0));
 
-        SDVariable encoded;
-        if (mode == Mode.STEP || mode == Mode.DECODE) {
+        SDVariable encoded = null;
+        if (mode == Mode.DECODE) {
             encoded = sd.placeHolder(ENCODER_OUT, type, -1, config.modelDim());
-        } else {
+        } else if (mode != Mode.STEP) {
             SDVariable sourceTokens = embedSource();
             encoded = encoder(sourceTokens, source, sourceMask, knobInputs);
             if (mode == Mode.ENCODE) {
                 sd.identity(ENCODER_OUT, encoded);
+                defineSourceKeysValues(encoded, sd.shape(source));
                 return sd;
             }
         }
@@ -219,8 +221,12 @@ public final class TransformerGraph {
                 y = y.add(dropout(attended, Side.TARGET, config.modelDim()));
             }
             if (headPlan.computes(block + ".cross")) {
-                y = y.add(dropout(attention(block + ".cross", Kind.CROSS, layerNorm(block + ".ln2", y), encoded,
-                        targetShape, sourceShape, crossMask, knobs), Side.TARGET, config.modelDim()));
+                SDVariable normed = layerNorm(block + ".ln2", y);
+                SDVariable attended = mode == Mode.STEP
+                        ? cachedCrossAttention(block + ".cross", normed, targetShape, crossMask)
+                        : attention(block + ".cross", Kind.CROSS, normed, encoded, targetShape, sourceShape,
+                        crossMask, knobs);
+                y = y.add(dropout(attended, Side.TARGET, config.modelDim()));
             }
             y = y.add(dropout(feedForward(block + ".ffn", layerNorm(block + ".ln3", y), Side.TARGET),
                     Side.TARGET, config.modelDim()));
@@ -264,6 +270,33 @@ public final class TransformerGraph {
         sd.identity(nextKeys(name), step.keys());
         sd.identity(nextValues(name), step.values());
         return step.result().output();
+    }
+
+    /**
+     * The ENCODE graph's outputs {@link GraphInputs#sourceKeys} and {@link GraphInputs#sourceValues}: every computed
+     * cross-attention layer's projection of the encoder output, which a {@link Mode#STEP} graph takes as input.
+     */
+    private void defineSourceKeysValues(SDVariable encoded, SDVariable sourceShape) {
+        for (String name : headPlan.computedLayers(config, Kind.CROSS)) {
+            BalancedAttention.KeysValues projected = crossLayer(name).project(encoded, sourceShape);
+            sd.identity(sourceKeys(name), projected.keys());
+            sd.identity(sourceValues(name), projected.values());
+        }
+    }
+
+    /** Cross-attention of a {@link Mode#STEP} graph, over the keys and values the ENCODE graph projected. */
+    private SDVariable cachedCrossAttention(String name, SDVariable newest, SDVariable newestShape,
+                                            AttentionMask mask) {
+        BalancedAttention.Heads heads = headPlan.heads(name, config, false);
+        BalancedAttention.Result result = crossLayer(name).applyProjected(newest, newestShape,
+                new BalancedAttention.KeysValues(cache(sourceKeys(name), heads), cache(sourceValues(name), heads)),
+                mask);
+        lastCrossWeights = result.weights();
+        return result.output();
+    }
+
+    private BalancedAttention crossLayer(String name) {
+        return new BalancedAttention(sd, params, name, Kind.CROSS, config, headPlan.heads(name, config, false));
     }
 
     private SDVariable cache(String placeholder, BalancedAttention.Heads heads) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -20,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The cached step graph computes what the whole-prefix step graph does, position after position, also after
- * the cache rows are reordered as beam search does when hypotheses swap places.
+ * the cache rows are reordered as beam search does when hypotheses swap places (and the source rows with them).
  */
 class CachedStepTest {
     private static final float TOLERANCE = 1e-4f;
@@ -48,6 +49,7 @@ class CachedStepTest {
         int[] sentenceOfRow = {0, 1, 2};
         int[][] prefixes = new int[rows][0];
         DecoderCache cache = new DecoderCache(model, rows);
+        SourceMemory memory = new SourceMemory(model, Nd4j.createFromArray(SOURCES));
         for (int position = 0; position < NEXT_TOKENS[0].length; position++) {
             int[][] newest = new int[rows][];
             for (int row = 0; row < rows; row++) {
@@ -60,8 +62,10 @@ class CachedStepTest {
                     .get(GraphInputs.ENCODER_OUT);
             List<String> wanted = new ArrayList<>(STEP_OUTPUTS);
             wanted.addAll(cache.outputs());
-            Map<String, INDArray> cached = model.stepGraph().output(model.feeds().forCachedStep(source, encoded,
-                    Nd4j.createFromArray(newest), position, cache.feeds()), wanted.toArray(String[]::new));
+            Map<String, INDArray> keysValues = new HashMap<>(cache.feeds());
+            keysValues.putAll(memory.rows(sentenceOfRow));
+            Map<String, INDArray> cached = model.stepGraph().output(model.feeds().forCachedStep(source,
+                    Nd4j.createFromArray(newest), position, keysValues), wanted.toArray(String[]::new));
             Map<String, INDArray> whole = model.decoderGraph().output(model.feeds().forDecoderStep(source, encoded,
                     Nd4j.createFromArray(prefixes)), STEP_OUTPUTS.toArray(String[]::new));
             for (String output : STEP_OUTPUTS) {
