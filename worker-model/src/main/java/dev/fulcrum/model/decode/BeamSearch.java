@@ -2,7 +2,6 @@ package dev.fulcrum.model.decode;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -73,11 +72,9 @@ public final class BeamSearch {
                 .toArray(int[][]::new);
         List<String> wanted = new ArrayList<>(List.of(GraphInputs.LAST_LOG_PROBS, GraphInputs.LAST_CROSS_ATTENTION));
         wanted.addAll(cache.outputs());
-        Map<String, INDArray> cached = new HashMap<>(cache.feeds());
-        cached.putAll(memory.rows(sentenceOfRow));
         Map<String, INDArray> outputs = model.stepGraph().output(model.feeds().forCachedStep(
-                Nd4j.createFromArray(sourceRows), Nd4j.createFromArray(newest), position, cached),
-                wanted.toArray(String[]::new));
+                Nd4j.createFromArray(sourceRows), Nd4j.createFromArray(newest), position, cache.feeds(),
+                memory.rows(sentenceOfRow)), wanted.toArray(String[]::new));
         float[][] logProbs = outputs.get(GraphInputs.LAST_LOG_PROBS).toFloatMatrix();
         float[][] attention = outputs.get(GraphInputs.LAST_CROSS_ATTENTION).toFloatMatrix();
         int row = 0;

@@ -72,11 +72,12 @@ public final class GraphFeeds {
     /**
      * Placeholders of one cached {@link TransformerGraph.Mode#STEP}: each row's newest token {@code [B, 1]} at
      * {@code position} (0 for BOS), and the cached keys and values by placeholder name: self-attention's, each
-     * {@code [B, H, position + 1, dh]} (the first slot a placeholder), and cross-attention's of each row's sentence,
-     * each {@code [B, H, Ts, dh]}.
+     * {@code [B, H, position + 1, dh]} (the first slot a placeholder), and cross-attention's of each row's
+     * sentence, each {@code [B, H, Ts, dh]}.
      */
     public Map<String, INDArray> forCachedStep(INDArray source, INDArray newest, int position,
-                                               Map<String, INDArray> cache) {
+                                               Map<String, INDArray> selfAttentionCache,
+                                               Map<String, INDArray> sourceKeysValues) {
         Map<String, INDArray> feeds = forInference(source);
         feeds.put(TARGET_ROWS, embeddingRows(newest));
         feeds.put(TARGET_IN, newest);
@@ -84,7 +85,8 @@ public final class GraphFeeds {
         float[] attendable = new float[position + 2];
         Arrays.fill(attendable, 1, attendable.length, 1f);
         feeds.put(CACHE_MASK, Nd4j.create(attendable, new long[] {1, attendable.length}, 'c').castTo(type));
-        feeds.putAll(cache);
+        feeds.putAll(selfAttentionCache);
+        feeds.putAll(sourceKeysValues);
         return feeds;
     }
 

@@ -264,7 +264,7 @@ public final class TransformerGraph {
     private SDVariable cachedSelfAttention(String name, SDVariable newest, SDVariable newestShape,
                                            AttentionMask mask) {
         BalancedAttention.Heads heads = headPlan.heads(name, config, false);
-        BalancedAttention.Step step = new BalancedAttention(sd, params, name, Kind.CAUSAL, config, heads)
+        BalancedAttention.Step step = inferenceLayer(name, Kind.CAUSAL)
                 .applyCached(newest, newestShape, cache(cachedKeys(name), heads), cache(cachedValues(name), heads),
                         mask);
         sd.identity(nextKeys(name), step.keys());
@@ -278,7 +278,7 @@ public final class TransformerGraph {
      */
     private void defineSourceKeysValues(SDVariable encoded, SDVariable sourceShape) {
         for (String name : headPlan.computedLayers(config, Kind.CROSS)) {
-            BalancedAttention.KeysValues projected = crossLayer(name).project(encoded, sourceShape);
+            BalancedAttention.KeysValues projected = inferenceLayer(name, Kind.CROSS).project(encoded, sourceShape);
             sd.identity(sourceKeys(name), projected.keys());
             sd.identity(sourceValues(name), projected.values());
         }
@@ -288,15 +288,16 @@ public final class TransformerGraph {
     private SDVariable cachedCrossAttention(String name, SDVariable newest, SDVariable newestShape,
                                             AttentionMask mask) {
         BalancedAttention.Heads heads = headPlan.heads(name, config, false);
-        BalancedAttention.Result result = crossLayer(name).applyProjected(newest, newestShape,
+        BalancedAttention.Result result = inferenceLayer(name, Kind.CROSS).applyProjected(newest, newestShape,
                 new BalancedAttention.KeysValues(cache(sourceKeys(name), heads), cache(sourceValues(name), heads)),
                 mask);
         lastCrossWeights = result.weights();
         return result.output();
     }
 
-    private BalancedAttention crossLayer(String name) {
-        return new BalancedAttention(sd, params, name, Kind.CROSS, config, headPlan.heads(name, config, false));
+    /** Layer {@code name} as graphs other than TRAIN compute it: expected (not sampled) gates. */
+    private BalancedAttention inferenceLayer(String name, Kind kind) {
+        return new BalancedAttention(sd, params, name, kind, config, headPlan.heads(name, config, false));
     }
 
     private SDVariable cache(String placeholder, BalancedAttention.Heads heads) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -62,10 +61,9 @@ class CachedStepTest {
                     .get(GraphInputs.ENCODER_OUT);
             List<String> wanted = new ArrayList<>(STEP_OUTPUTS);
             wanted.addAll(cache.outputs());
-            Map<String, INDArray> keysValues = new HashMap<>(cache.feeds());
-            keysValues.putAll(memory.rows(sentenceOfRow));
             Map<String, INDArray> cached = model.stepGraph().output(model.feeds().forCachedStep(source,
-                    Nd4j.createFromArray(newest), position, keysValues), wanted.toArray(String[]::new));
+                    Nd4j.createFromArray(newest), position, cache.feeds(), memory.rows(sentenceOfRow)),
+                    wanted.toArray(String[]::new));
             Map<String, INDArray> whole = model.decoderGraph().output(model.feeds().forDecoderStep(source, encoded,
                     Nd4j.createFromArray(prefixes)), STEP_OUTPUTS.toArray(String[]::new));
             for (String output : STEP_OUTPUTS) {
