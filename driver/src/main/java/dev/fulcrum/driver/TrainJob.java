@@ -22,6 +22,7 @@ import dev.fulcrum.driver.run.RunDirectory;
 import dev.fulcrum.driver.run.RunException;
 import dev.fulcrum.driver.train.DistributedTrainer;
 import dev.fulcrum.driver.train.ParameterAveraging;
+import dev.fulcrum.driver.train.Parallelism;
 import dev.fulcrum.driver.train.RoundListener;
 import dev.fulcrum.driver.train.RoundReport;
 import dev.fulcrum.driver.train.RoundState;
@@ -99,18 +100,20 @@ public final class TrainJob {
         out.printf("vocabulary: %,d tokens%n", vocabulary.vocabulary().size());
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int replicas = config.rounds().replicas() > 0 ? config.rounds().replicas() : context.defaultParallelism();
-        JavaRDD<int[][]> shares = TrainingData.shares(split.train(), context.broadcast(vocabulary), replicas);
+        Parallelism parallelism = Parallelism.of(config.rounds(), context);
+        JavaRDD<int[][]> shares = TrainingData.shares(split.train(), context.broadcast(vocabulary),
+                parallelism.replicas());
         RoundState start = checkpoint.isPresent() ? resumedState(checkpoint.get())
                 : freshState(vocabulary, TrainingData.fingerprint(corpus.pairs()));
         corpus.pairs().unpersist(); // the shares are cached themselves
         Transformer transformer = start.model().transformer();
         DistributedTrainer.Validation validation = validation(split.valid(), vocabulary);
-        out.printf("training: %d replicas × %d steps per round, %d rounds, %,d parameters%n", replicas,
-                config.rounds().stepsPerRound(), config.rounds().rounds(), transformer.parameters().size());
+        out.printf("training: %s, %d steps per round, %d rounds, %,d parameters, %d minibatches of ≤ %,d tokens"
+                        + " per step%n", parallelism, config.rounds().stepsPerRound(), config.rounds().rounds(),
+                transformer.parameters().size(), parallelism.minibatchesPerStep(), config.training().batchTokens());
 
         ParameterAveraging averaging = ParameterAveraging.over(context, shares, transformer.config(),
-                config.training());
+                config.training(), parallelism);
         AtomicReference<RoundReport> lastReport = new AtomicReference<>();
         List<RoundListener> listeners = new ArrayList<>(listeners());
         listeners.add((report, state) -> lastReport.set(report));

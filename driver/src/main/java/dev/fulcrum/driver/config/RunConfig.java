@@ -60,14 +60,18 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
 
     /**
      * @param stepsPerRound averaging frequency: steps each replica takes between averagings
-     * @param replicas      data-parallel replicas; 0 = Spark's default parallelism
+     * @param replicas      parameter-averaged replicas (Spark tasks); 0 = one in local mode, one per task's cores on a
+     *                      cluster (see {@code dev.fulcrum.driver.train.Parallelism})
+     * @param threadsPerReplica gradient workers inside a replica, averaging gradients every step; 0 = one per core
      * @param maxMinutes    training-time budget; 0 = none
      */
-    public record Rounds(int rounds, int stepsPerRound, int replicas, double maxMinutes) implements Serializable {
+    public record Rounds(int rounds, int stepsPerRound, int replicas, int threadsPerReplica, double maxMinutes)
+            implements Serializable {
         public Rounds {
             Check.intRange("train.rounds", rounds, 1, 1_000_000);
             Check.intRange("train.stepsPerRound", stepsPerRound, 1, 1_000_000);
             Check.intRange("train.replicas", replicas, 0, 100_000);
+            Check.intRange("train.threadsPerReplica", threadsPerReplica, 0, 1024);
             Check.range("train.maxMinutes", maxMinutes, 0, 1e7);
         }
     }
@@ -176,7 +180,7 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
                         c.number("train.clipNorm"), c.integer("train.batchTokens"), c.integer("train.seed"),
                         c.number("train.gateLearningRateScale")),
                 new Rounds(c.integer("train.rounds"), c.integer("train.stepsPerRound"), c.integer("train.replicas"),
-                        c.number("train.maxMinutes")),
+                        c.integer("train.threadsPerReplica"), c.number("train.maxMinutes")),
                 new Knobs(c.number("knobs.entropyWeight"), c.number("knobs.entropyLow"),
                         c.number("knobs.entropyHigh"), c.number("knobs.coverageWeight"),
                         c.number("knobs.gateWeight"), c.number("knobs.decoderGateScale")),

@@ -42,17 +42,15 @@ public final class ParameterAveraging {
     }
 
     /**
-     * Averaging over {@code shares} (one cached partition per replica, see {@link TrainingData#shares}). Each
-     * task gets the native threads of the cores it owns: {@code spark.task.cpus} on a cluster; in local mode
-     * the driver's cores shared by the replicas that run at once.
+     * Averaging over {@code shares} (one cached partition per replica, see {@link TrainingData#shares}); each
+     * replica trains with the gradient workers and native threads of {@code parallelism}.
      */
     public static ParameterAveraging over(JavaSparkContext spark, JavaRDD<int[][]> shares, ModelConfig model,
-                                          TrainingConfig training) {
-        int replicas = shares.getNumPartitions();
-        int threads = spark.sc().isLocal()
-                ? Math.max(1, spark.defaultParallelism() / Math.min(replicas, spark.defaultParallelism()))
-                : spark.getConf().getInt("spark.task.cpus", 1);
-        ReplicaSpec spec = new ReplicaSpec(UUID.randomUUID().toString(), model, training, threads);
+                                          TrainingConfig training, Parallelism parallelism) {
+        if (shares.getNumPartitions() != parallelism.replicas()) {
+            throw new IllegalArgumentException(shares.getNumPartitions() + " shares for " + parallelism);
+        }
+        ReplicaSpec spec = new ReplicaSpec(UUID.randomUUID().toString(), model, training, parallelism);
         return new ParameterAveraging(spark, shares, spec);
     }
 

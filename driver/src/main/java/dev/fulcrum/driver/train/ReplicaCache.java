@@ -22,7 +22,8 @@ final class ReplicaCache {
         return REPLICAS.get(spec.runId(), partition, () -> {
             List<int[][]> share = new ArrayList<>();
             pairs.forEachRemaining(share::add);
-            return new Replica(spec.model(), spec.training(), share, partition);
+            return new Replica(spec.model(), spec.training(), share, partition,
+                    spec.parallelism().threads());
         });
     }
 }

@@ -20,7 +20,7 @@ final class ReplicaTask implements Function2<Integer, Iterator<int[][]>, Iterato
 
     @Override
     public Iterator<ReplicaUpdate> call(Integer partition, Iterator<int[][]> pairs) {
-        NativeThreads.limit(spec.threadsPerTask());
+        NativeThreads.limit(spec.parallelism().nativeThreads());
         Replica replica = ReplicaCache.get(spec, partition, pairs);
         if (!replica.hasData()) {
             return Collections.emptyIterator();
@@ -28,6 +28,6 @@ final class ReplicaTask implements Function2<Integer, Iterator<int[][]>, Iterato
         Replica.Result result = replica.train(start.value());
         return Collections.singletonList(new ReplicaUpdate(partition, result.parameters(), result.updaterState(),
                 result.lossSum(), result.tokens(), result.steps(), result.seconds(), SparkEnv.get().executorId(),
-                replica.droppedTooLong(), replica.batchesPerEpoch())).iterator();
+                replica.droppedTooLong(), replica.stepsPerEpoch())).iterator();
     }
 }

@@ -30,10 +30,10 @@ public record RoundReport(int round, int rounds, long step, double trainLoss, lo
         return tokens / Math.max(1e-9, roundSeconds);
     }
 
-    /** Passes over the training data so far: steps over minibatches per pass, mean over the replicas. */
+    /** Passes over the training data so far: steps over steps per pass, mean over the replicas. */
     public double epochs() {
-        double perEpoch = replicas.stream().mapToInt(RoundSum.ReplicaReport::batchesPerEpoch).average().orElse(1);
-        return step / Math.max(1.0, perEpoch);
+        double perEpoch = replicas.stream().mapToDouble(RoundSum.ReplicaReport::stepsPerEpoch).average().orElse(1);
+        return step / Math.max(1e-9, perEpoch);
     }
 
     /** Lowest validNll so far, this round's included (a non-finite loss does not count). */

@@ -15,14 +15,14 @@ final class RoundSum implements Serializable {
 
     /** What one replica did in a round (no parameters: those are summed). */
     record ReplicaReport(int partition, String executor, double lossSum, long tokens, int steps, double seconds,
-                         int droppedTooLong, int batchesPerEpoch) implements Serializable {
+                         int droppedTooLong, double stepsPerEpoch) implements Serializable {
     }
 
     RoundSum add(ReplicaUpdate update) {
         parameters = addInto(parameters, update.parameters());
         updaterState = addInto(updaterState, update.updaterState());
         replicas.add(new ReplicaReport(update.partition(), update.executor(), update.lossSum(), update.tokens(),
-                update.steps(), update.seconds(), update.droppedTooLong(), update.batchesPerEpoch()));
+                update.steps(), update.seconds(), update.droppedTooLong(), update.stepsPerEpoch()));
         return this;
     }
 

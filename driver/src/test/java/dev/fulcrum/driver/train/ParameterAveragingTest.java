@@ -52,13 +52,14 @@ class ParameterAveragingTest {
         float[] parameters = Transformer.initialize(model, 3, DataType.FLOAT).parameters().flat().toFloatVector();
         float[] updater = new float[2 * parameters.length];
 
-        ParameterAveraging averaging = ParameterAveraging.over(context, shares, model, training);
+        ParameterAveraging averaging = ParameterAveraging.over(context, shares, model, training,
+                new Parallelism(2, 1, 1));
         ParameterAveraging.Outcome outcome = averaging.round(1, parameters, updater, 4, KNOBS, 3);
 
         Replica.Start start = new Replica.Start(parameters, updater, 4, KNOBS, 3);
         List<List<int[][]>> partitions = shares.glom().collect();
-        Replica.Result first = new Replica(model, training, partitions.get(0), 0).train(start);
-        Replica.Result second = new Replica(model, training, partitions.get(1), 1).train(start);
+        Replica.Result first = new Replica(model, training, partitions.get(0), 0, 1).train(start);
+        Replica.Result second = new Replica(model, training, partitions.get(1), 1, 1).train(start);
         assertArrayEquals(mean(first.parameters(), second.parameters()), outcome.parameters(), 1e-6f);
         assertArrayEquals(mean(first.updaterState(), second.updaterState()), outcome.updaterState(), 1e-9f);
         assertEquals(2, outcome.replicas().size());

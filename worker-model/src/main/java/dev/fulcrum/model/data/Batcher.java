@@ -93,6 +93,11 @@ public final class Batcher {
         return nonPadding(batch.getFeatures(0)) + nonPadding(batch.getLabels(0));
     }
 
+    /** Real (non-padding) target tokens of a minibatch: what its loss is a mean over. */
+    public static long targetTokens(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
+        return nonPadding(batch.getLabels(0));
+    }
+
     private static long nonPadding(org.nd4j.linalg.api.ndarray.INDArray ids) {
         return ids.neq(Vocabulary.PAD).castTo(org.nd4j.linalg.api.buffer.DataType.LONG).sumNumber().longValue();
     }

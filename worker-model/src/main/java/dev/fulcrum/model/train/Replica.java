@@ -17,10 +17,11 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One data-parallel replica of parameter-averaging training: its own model copy, optimiser and batch
- * stream over its share of the corpus. Every round it starts from the averaged state it is given and takes
- * a number of steps. All replicas are at the same global step, and a replica consumes one minibatch per
- * step, so its stream position is the global step: a resumed run feeds exactly the same batches.
+ * One data-parallel replica of parameter-averaging training: its own model, optimiser and batch stream over its
+ * share of the corpus, and {@code threads} gradient workers that split each step's minibatches between them (see
+ * {@link TrainingStep}). Every round it starts from the averaged state it is given and takes a number of steps.
+ * All replicas are at the same global step, and worker k of a replica with W workers consumes minibatch
+ * {@code step·W + k} of the stream, so a resumed run feeds exactly the same batches.
  */
 public final class Replica implements AutoCloseable {
     private final Transformer model;
@@ -43,12 +44,15 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * @param pairs this replica's share of the corpus (token ids without specials)
-     * @param index which replica this is: decides its dropout masks and gate noise
+     * @param pairs   this replica's share of the corpus (token ids without specials)
+     * @param index   which replica this is: decides its dropout masks and gate noise
+     * @param threads gradient workers, each a model copy on a thread of its own (one per core the replica owns)
      */
-    public Replica(ModelConfig config, TrainingConfig training, List<int[][]> pairs, int index) {
-        this.model = Transformer.initialize(config, training.seed(), DataType.FLOAT);
-        this.step = new TrainingStep(model, training, index);
+    public Replica(ModelConfig config, TrainingConfig training, List<int[][]> pairs, int index, int threads) {
+        List<Transformer> models = java.util.stream.IntStream.range(0, threads)
+                .mapToObj(k -> Transformer.initialize(config, training.seed(), DataType.FLOAT)).toList();
+        this.model = models.get(0);
+        this.step = new TrainingStep(models, training, index);
         this.stream = new BatchStream(pairs, new Batcher(config.maxLength(), training.batchTokens()),
                 training.seed() * 31 + index);
     }
@@ -58,9 +62,9 @@ public final class Replica implements AutoCloseable {
         return stream.batchesPerEpoch() > 0;
     }
 
-    /** Minibatches in one pass over this replica's share. */
-    public int batchesPerEpoch() {
-        return stream.batchesPerEpoch();
+    /** Steps in one pass over this replica's share: its minibatches over its gradient workers. */
+    public double stepsPerEpoch() {
+        return (double) stream.batchesPerEpoch() / step.workers();
     }
 
     /** Pairs of this replica's share left out because a side exceeds the model's maximum length. */
@@ -85,9 +89,10 @@ public final class Replica implements AutoCloseable {
         }
     }
 
-    /** Ends the replica's thread (its model is then garbage). */
+    /** Ends the replica's threads (its models are then garbage). */
     @Override
     public void close() {
+        step.close();
         thread.shutdown();
     }
 
@@ -100,10 +105,14 @@ public final class Replica implements AutoCloseable {
         NativeMemory.release(java.util.List.of(parameters, updaterState));
         double lossSum = 0;
         long tokens = 0;
+        int workers = step.workers();
         for (int i = 0; i < start.steps(); i++) {
-            MultiDataSet batch = stream.at(step.step());
-            lossSum += step.fit(batch, start.knobs()).loss();
-            tokens += Batcher.realTokens(batch);
+            List<MultiDataSet> batches = new java.util.ArrayList<>(workers);
+            for (int k = 0; k < workers; k++) {
+                batches.add(stream.at(step.step() * workers + k));
+                tokens += Batcher.realTokens(batches.get(k));
+            }
+            lossSum += step.fit(batches, start.knobs()).loss();
         }
         return new Result(model.parameters().flat().toFloatVector(), step.updaterState().toFloatVector(), lossSum,
                 tokens, start.steps(), (System.nanoTime() - began) / 1e9);

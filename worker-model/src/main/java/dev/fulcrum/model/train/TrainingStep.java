@@ -2,20 +2,19 @@ package dev.fulcrum.model.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.TrainingConfig;
-import dev.fulcrum.model.transformer.GraphInputs;
-import dev.fulcrum.model.transformer.DropoutMasks;
+import dev.fulcrum.model.data.Batcher;
 import dev.fulcrum.model.transformer.Parameters;
 import dev.fulcrum.model.transformer.Transformer;
 import dev.fulcrum.model.transformer.TransformerGraph;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,16 +22,24 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * One optimisation step on one replica: gradients of the training graph, global-norm clipping, Adam with
- * the inverse-sqrt schedule. Gradient and updater state are flat vectors laid out like the parameters, so
- * the driver can average parameters and updater state across replicas as plain vectors, and a resumed
- * run continues the exact schedule from {@link #step()}.
+ * One optimisation step of one model: gradients, global-norm clipping, Adam with the inverse-sqrt schedule.
+ *
+ * <p>A step can be synchronous data parallelism inside one JVM: with several models ("workers", one per thread)
+ * each computes the gradient of its own minibatch at the same time, the gradients are averaged weighted by
+ * target tokens (what one model computes on the union of the minibatches), and one update is applied. One
+ * training step with a bigger batch, both cores busy, nothing learned is thrown away — unlike parameter
+ * averaging, which it complements across executors (DL4J's ParallelWrapper under Spark does the same).
+ *
+ * <p>Gradient and updater state are flat vectors laid out like the parameters, so the driver can average
+ * parameters and updater state across replicas as plain vectors, and a resumed run continues the exact schedule
+ * from {@link #step()}.
  */
-public final class TrainingStep {
+public final class TrainingStep implements AutoCloseable {
+    private final List<GradientWorker> workers = new ArrayList<>();
+    /** Thread k runs worker k + 1; worker 0 runs on the caller's thread. */
+    private final List<ExecutorService> workerThreads = new ArrayList<>();
     private final Transformer model;
     private final TrainingConfig config;
-    private final INDArray gradient;
-    private final Map<String, INDArray> gradientViews;
     private final List<INDArray> gateUpdates;
     private final INDArray updaterState;
     private final GradientUpdater<?> updater;
@@ -48,18 +55,41 @@ public final class TrainingStep {
      *                noise at the same step
      */
     public TrainingStep(Transformer model, TrainingConfig config, long replica) {
-        this.model = model;
+        this(List.of(model), config, replica);
+    }
+
+    /**
+     * @param models  the models of this replica's workers, same configuration: the first is the model trained;
+     *                every other one computes the gradient of one more minibatch per step on a thread of its own,
+     *                from the first's parameters (copied in at the start of each step)
+     * @param replica which data-parallel replica this is (see {@link #noiseSeed})
+     */
+    public TrainingStep(List<Transformer> models, TrainingConfig config, long replica) {
+        this.model = models.get(0);
         this.replica = replica;
         this.config = config;
-        Parameters params = model.parameters();
-        this.gradient = Nd4j.create(params.dataType(), 1, params.size());
-        this.gradientViews = params.viewsOf(gradient);
+        for (int k = 0; k < models.size(); k++) {
+            workers.add(new GradientWorker(models.get(k)));
+            if (k > 0) {
+                workerThreads.add(Executors.newSingleThreadExecutor(daemon("fulcrum-gradient-" + k)));
+            }
+        }
+        GradientWorker first = workers.get(0);
         this.gateUpdates = TransformerGraph.attentionLayers(model.config()).stream()
-                .map(layer -> gradientViews.get(BalancedAttention.parameterName(layer, BalancedAttention.GATE_LOG_ALPHA)))
+                .map(layer -> first.gradientOf(BalancedAttention.parameterName(layer, BalancedAttention.GATE_LOG_ALPHA)))
                 .filter(Objects::nonNull).toList(); // ungated (or pruned) layers have no gates
+        Parameters params = model.parameters();
         Adam adam = adam(config);
         this.updaterState = Nd4j.create(params.dataType(), 1, adam.stateSize(params.size()));
         this.updater = adam.instantiate(updaterState, true);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Length of the flat optimiser state of a model with {@code parameters} parameters (a fresh run's zeros). */
@@ -77,10 +107,21 @@ public final class TrainingStep {
     public record Outcome(double loss, double gradientNorm) {
     }
 
-    /** Trains on one minibatch: features (source, target-in), labels (target-out). */
+    /** How many minibatches one step takes: one per worker. */
+    public int workers() {
+        return workers.size();
+    }
+
+    /** Trains on one minibatch: features (source, target-in), labels (target-out). Needs a single worker. */
     public Outcome fit(MultiDataSet batch, Knobs knobs) {
+        return fit(List.of(batch), knobs);
+    }
+
+    /** Trains on {@link #workers()} minibatches at once, one per worker, as one step of one model. */
+    public Outcome fit(List<? extends MultiDataSet> batches, Knobs knobs) {
         long start = System.nanoTime();
-        double loss = computeGradient(batch, knobs);
+        double loss = computeGradients(batches, knobs);
+        INDArray gradient = gradient();
         double norm = gradient.norm2Number().doubleValue();
         if (config.clipNorm() > 0 && norm > config.clipNorm()) {
             gradient.muli(config.clipNorm() / norm);
@@ -94,65 +135,83 @@ public final class TrainingStep {
     }
 
     /**
-     * Loss of one minibatch and its gradient w.r.t. all parameters, left in {@link #gradient()}. The looked-up
-     * embedding rows are graph variables here; their gradients are scatter-added into the tied table's.
+     * Loss of one minibatch and its gradient w.r.t. all parameters, left in {@link #gradient()}, computed by the
+     * first worker with its noise of this step (no update).
      */
     public double computeGradient(MultiDataSet batch, Knobs knobs) {
-        SameDiff sd = model.trainingGraph();
-        long noiseSeed = noiseSeed();
-        Map<String, INDArray> feeds = model.feeds().forLoss(batch.getFeatures(0), batch.getFeatures(1),
-                batch.getLabels(0), knobs, new Random(noiseSeed));
-        Nd4j.getRandom().setSeed(noiseSeed);
-        feeds.putAll(DropoutMasks.draw(sd, batch.getFeatures(0).length(), batch.getFeatures(1).length(),
-                model.config().dropout()));
-        Map<String, INDArray> rowIds = Map.of(GraphInputs.SOURCE_ROWS, batch.getFeatures(0),
-                GraphInputs.TARGET_ROWS, batch.getFeatures(1), GraphInputs.OUTPUT_ROWS, batch.getLabels(0));
-        List<String> wanted = new ArrayList<>(model.parameters().names());
-        for (String rows : rowIds.keySet()) {
-            sd.associateArrayWithVariable(feeds.remove(rows), rows);
-            wanted.add(rows);
-        }
-        var result = sd.calculateGradientsAndOutputs(feeds, List.of(GraphInputs.LOSS), wanted);
-        Map<String, INDArray> gradients = result.getGradients();
-        model.parameters().names().forEach(name -> gradientViews.get(name).assign(gradients.get(name)));
-        rowIds.forEach((rows, ids) -> addRowGradients(ids, gradients.get(rows)));
-        double loss = result.getOutputs().get(GraphInputs.LOSS).getDouble(0);
-        feeds.remove(GraphInputs.SOURCE); // the minibatch's own arrays: reused in later epochs
-        feeds.remove(GraphInputs.TARGET_IN);
-        NativeMemory.release(feeds.values(), gradients.values());
-        return loss;
+        return workers.get(0).computeGradient(batch, knobs, noiseSeed(0));
     }
 
     /**
-     * Randomness of one step is a function of (seed, replica, step) only, so that a run resumed from a
-     * checkpoint draws exactly the dropout masks and gate noise of the uninterrupted run.
+     * Every worker's gradient of its minibatch, in parallel, then their token-weighted mean in the first worker's
+     * buffer: the loss is a mean over target tokens, so the gradient of the union is Σ (tokens_k / tokens) g_k.
      */
-    private long noiseSeed() {
-        long mixed = config.seed() * 0x9E3779B97F4A7C15L + replica * 0xC2B2AE3D27D4EB4FL + step;
+    double computeGradients(List<? extends MultiDataSet> batches, Knobs knobs) {
+        if (batches.size() != workers.size()) {
+            throw new IllegalArgumentException(batches.size() + " minibatches for " + workers.size() + " workers");
+        }
+        if (workers.size() == 1) {
+            return computeGradient(batches.get(0), knobs);
+        }
+        List<Future<Double>> others = new ArrayList<>();
+        for (int k = 1; k < workers.size(); k++) {
+            int worker = k;
+            others.add(workerThreads.get(k - 1).submit(() -> {
+                workers.get(worker).model().parameters().flat().assign(model.parameters().flat());
+                return workers.get(worker).computeGradient(batches.get(worker), knobs, noiseSeed(worker));
+            }));
+        }
+        double[] losses = new double[workers.size()];
+        losses[0] = computeGradient(batches.get(0), knobs);
+        for (int k = 1; k < workers.size(); k++) {
+            losses[k] = await(others.get(k - 1));
+        }
+        return averageIntoFirst(batches, losses);
+    }
+
+    private double averageIntoFirst(List<? extends MultiDataSet> batches, double[] losses) {
+        long[] tokens = new long[batches.size()];
+        long total = 0;
+        for (int k = 0; k < tokens.length; k++) {
+            tokens[k] = Math.max(1, Batcher.targetTokens(batches.get(k)));
+            total += tokens[k];
+        }
+        INDArray sum = gradient().muli((double) tokens[0] / total);
+        double loss = losses[0] * tokens[0] / total;
+        for (int k = 1; k < tokens.length; k++) {
+            double weight = (double) tokens[k] / total;
+            sum.addi(workers.get(k).gradient().muli(weight));
+            loss += losses[k] * weight;
+        }
+        return loss;
+    }
+
+    private static double await(Future<Double> loss) {
+        try {
+            return loss.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing gradients", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Randomness of one step is a function of (seed, replica, worker, step) only, so that a run resumed from a
+     * checkpoint draws exactly the dropout masks and gate noise of the uninterrupted run. Worker k of replica r
+     * draws as lane r·workers + k: with one worker per replica, the lane is the replica.
+     */
+    private long noiseSeed(int worker) {
+        long lane = replica * workers.size() + worker;
+        long mixed = config.seed() * 0x9E3779B97F4A7C15L + lane * 0xC2B2AE3D27D4EB4FL + step;
         mixed ^= mixed >>> 31;
         return mixed * 0xBF58476D1CE4E5B9L;
     }
 
-    /** The last computed gradient, flat, laid out like the parameters. */
+    /** The last computed (after {@link #fit}: the applied update), flat, laid out like the parameters. */
     public INDArray gradient() {
-        return gradient;
-    }
-
-    /** Scatter-adds the gradient of looked-up embedding rows into the tied table's gradient (duplicates summed). */
-    private void addRowGradients(INDArray ids, INDArray rowGradients) {
-        scatterAddRows(gradientViews.get(TransformerGraph.EMBEDDING), ids.reshape(-1), rowGradients);
-    }
-
-    /**
-     * {@code table[ids[i]] += rows[i]} in place. ND4J M2.1's multi-threaded scatter_add races on repeated
-     * ids and silently loses updates (seen in 163 of 200 trials with 2 threads); its "lock" flag makes it
-     * serial and exact.
-     */
-    static void scatterAddRows(INDArray table, INDArray ids, INDArray rows) {
-        ScatterAdd scatter = new ScatterAdd(table, ids, rows);
-        scatter.addOutputArgument(table); // in place: without it ND4J writes the sum to a new array
-        scatter.addBArgument(true);
-        Nd4j.exec(scatter);
+        return workers.get(0).gradient();
     }
 
     /**
@@ -181,5 +240,11 @@ public final class TrainingStep {
     /** Optimisation steps taken so far (drives the learning-rate schedule). */
     public long step() {
         return step;
+    }
+
+    /** Ends the worker threads (a single-worker step has none). */
+    @Override
+    public void close() {
+        workerThreads.forEach(ExecutorService::shutdown);
     }
 }

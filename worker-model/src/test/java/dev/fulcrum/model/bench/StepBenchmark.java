@@ -44,9 +44,24 @@ class StepBenchmark {
         Transformer m = Transformer.initialize(cfg, 1, DataType.FLOAT);
         System.out.println("env " + System.getenv("OPENBLAS_CORETYPE") + " " + System.getenv("GLIBC_TUNABLES") + " threads " + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads());
         System.out.println("params " + m.parameters().size() + " build " + (System.nanoTime() - t0) / 1e6 + " ms");
-        TrainingStep step = new TrainingStep(m, TrainingConfig.defaults());
+        // -Dworkers=W: W gradient threads (one model copy each) share the cores, each on its own batch of the same size.
+        int workers = Integer.getInteger("workers", 1);
+        java.util.List<Transformer> models = new java.util.ArrayList<>(java.util.List.of(m));
+        while (models.size() < workers) {
+            models.add(Transformer.initialize(cfg, 1, DataType.FLOAT));
+        }
+        int nativeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        Nd4j.getEnvironment().setMaxThreads(nativeThreads);
+        Nd4j.getEnvironment().setMaxMasterThreads(nativeThreads);
+        Nd4j.factory().blas().setMaxThreads(nativeThreads);
+        TrainingStep step = new TrainingStep(models, TrainingConfig.defaults(), 0);
         java.util.Random r = new java.util.Random(3);
-        MultiDataSet b = batch(100, 9, 11, 8000, r);
+        java.util.List<MultiDataSet> b = new java.util.ArrayList<>();
+        for (int k = 0; k < workers; k++) {
+            b.add(batch(100, 9, 11, 8000, r));
+        }
+        double warmMillis = 0;
+        int warmSteps = 0;
         OpTimer timer = new OpTimer();
         for (int i = 0, n = Integer.getInteger("steps", 12); i < n; i++) {
             if (i == 8 && Boolean.getBoolean("optime")) { m.trainingGraph().setListeners(timer); m.trainingGraph().getFunction("grad").setListeners(timer); }
@@ -62,8 +77,17 @@ class StepBenchmark {
             }
             if (i == 11 && Boolean.getBoolean("prof")) org.nd4j.linalg.profiler.OpProfiler.getInstance().printOutDashboard();
             if (i == n - 1 && Boolean.getBoolean("optime")) timer.print(40);
-            System.out.printf("step %d loss %.4f norm %.3f  %.0f ms%n", i, o.loss(), o.gradientNorm(), (System.nanoTime() - s) / 1e6);
+            double millis = (System.nanoTime() - s) / 1e6;
+            if (i >= 10) {
+                warmMillis += millis;
+                warmSteps++;
+            }
+            System.out.printf("step %d loss %.4f norm %.3f  %.0f ms%n", i, o.loss(), o.gradientNorm(), millis);
         }
+        long tokens = b.stream().mapToLong(dev.fulcrum.model.data.Batcher::realTokens).sum();
+        System.out.printf("SUMMARY workers %d: mean step %.0f ms (steps 10..), %.0f tokens/s%n", workers,
+                warmMillis / Math.max(1, warmSteps), tokens * 1000.0 * warmSteps / Math.max(1e-9, warmMillis));
+        step.close();
         System.out.printf("resident %.2f GB, native collections %d%n", org.bytedeco.javacpp.Pointer.physicalBytes() / 1e9,
                 dev.fulcrum.model.train.NativeMemory.collections());
     }

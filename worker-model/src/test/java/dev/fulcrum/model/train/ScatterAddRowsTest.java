@@ -19,7 +19,7 @@ class ScatterAddRowsTest {
         }
         for (int trial = 0; trial < 30; trial++) {
             INDArray table = Nd4j.zeros(DataType.FLOAT, 50, 64);
-            TrainingStep.scatterAddRows(table, Nd4j.createFromArray(ids), Nd4j.ones(DataType.FLOAT, rows, 64));
+            GradientWorker.scatterAddRows(table, Nd4j.createFromArray(ids), Nd4j.ones(DataType.FLOAT, rows, 64));
             assertEquals(667.0, table.getDouble(0, 5), "trial " + trial);
             assertEquals(666.0, table.getDouble(2, 63), "trial " + trial);
             assertEquals(rows * 64.0, table.sumNumber().doubleValue(), "trial " + trial);
