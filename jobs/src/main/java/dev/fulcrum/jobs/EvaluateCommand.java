@@ -18,7 +18,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code fulcrum evaluate}: loss, BLEU and chrF of a model on a parallel corpus, read and cleaned by the same
@@ -38,8 +41,16 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "sentences decoded together")
     int batchSize;
 
+    @Option(names = "--threads", paramLabel = "N", description = "decoding threads, each with a model copy"
+            + " (default: one per core)")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        int decodingThreads = decodingThreads();
         TranslationModel loaded = model.load();
         RunConfig defaults = RunConfig.defaults();
         List<String> sources = new ArrayList<>();
@@ -53,7 +64,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             skipped = result.report().droppedTotal();
         }
-        Map<String, Object> scores = score(loaded, sources, references);
+        Map<String, Object> scores = score(loaded, sources, references, decodingThreads);
         scores.put("skipped", skipped);
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(scores));
@@ -63,7 +74,17 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> score(TranslationModel loaded, List<String> sources, List<String> references) {
+    private int decodingThreads() {
+        int value = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (value < 1 || batchSize < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--threads and --batch-size must be at least 1 (got " + value + " and " + batchSize + ")");
+        }
+        return value;
+    }
+
+    private Map<String, Object> score(TranslationModel loaded, List<String> sources, List<String> references,
+                                      int decodingThreads) {
         BpeTokenizer tokenizer = new BpeTokenizer(loaded.vocabulary());
         List<int[][]> encoded = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
@@ -74,7 +95,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluator.LossReport loss = evaluator.loss(batches.batches());
         long began = System.nanoTime();
         Evaluator.QualityReport quality = evaluator.quality(tokenizer, sources, references, model.decodeOptions(),
-                batchSize);
+                batchSize, decodingThreads);
         double seconds = (System.nanoTime() - began) / 1e9;
         Map<String, Object> scores = new LinkedHashMap<>();
         scores.put("bleu", quality.bleu());
@@ -83,6 +104,7 @@ final class EvaluateCommand implements Callable<Integer> {
         scores.put("loss", loss.nll());
         scores.put("perplexity", loss.perplexity());
         scores.put("beam", model.beam);
+        scores.put("threads", decodingThreads);
         scores.put("sentencesPerSecond", sources.size() / Math.max(1e-9, seconds));
         scores.put("heads", loaded.remainingHeads());
         return scores;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.config.Knobs;
-import dev.fulcrum.model.decode.BeamSearch;
+import dev.fulcrum.model.decode.CorpusDecoder;
 import dev.fulcrum.model.decode.DecodeOptions;
 import dev.fulcrum.model.text.BpeTokenizer;
 import dev.fulcrum.model.train.NativeMemory;
@@ -77,16 +77,21 @@ public final class Evaluator {
 
     public QualityReport quality(BpeTokenizer tokenizer, List<String> sources, List<String> references,
                                  DecodeOptions options, int batchSize) {
-        BeamSearch decoder = new BeamSearch(model, options);
+        return quality(tokenizer, sources, references, options, batchSize, 1);
+    }
+
+    /** {@link #quality(BpeTokenizer, List, List, DecodeOptions, int)} decoded by {@code threads} threads. */
+    public QualityReport quality(BpeTokenizer tokenizer, List<String> sources, List<String> references,
+                                 DecodeOptions options, int batchSize, int threads) {
+        List<int[]> encoded = new ArrayList<>();
+        for (String source : sources) {
+            int[] ids = tokenizer.encode(source);
+            encoded.add(ids.length < model.config().maxLength() ? ids
+                    : java.util.Arrays.copyOf(ids, model.config().maxLength() - 1));
+        }
         List<String> hypotheses = new ArrayList<>();
-        for (int start = 0; start < sources.size(); start += batchSize) {
-            List<int[]> batch = new ArrayList<>();
-            for (String source : sources.subList(start, Math.min(sources.size(), start + batchSize))) {
-                int[] ids = tokenizer.encode(source);
-                batch.add(ids.length < model.config().maxLength() ? ids
-                        : java.util.Arrays.copyOf(ids, model.config().maxLength() - 1));
-            }
-            decoder.translate(batch).forEach(ids -> hypotheses.add(tokenizer.decode(ids)));
+        try (CorpusDecoder decoder = new CorpusDecoder(model, options, batchSize, threads)) {
+            decoder.translate(encoded).forEach(ids -> hypotheses.add(tokenizer.decode(ids)));
         }
         return new QualityReport(CorpusBleu.score(hypotheses, references).score(),
                 ChrF.score(hypotheses, references), hypotheses);
