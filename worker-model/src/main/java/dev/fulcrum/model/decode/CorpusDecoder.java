@@ -3,13 +3,13 @@ package dev.fulcrum.model.decode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import dev.fulcrum.model.concurrent.Threads;
 import dev.fulcrum.model.transformer.Transformer;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -37,11 +37,7 @@ public final class CorpusDecoder implements AutoCloseable {
         for (int k = 1; k < threads; k++) {
             searches.add(new BeamSearch(copyOf(model), options));
         }
-        this.helpers = threads > 1 ? Executors.newFixedThreadPool(threads - 1, runnable -> {
-            Thread thread = new Thread(runnable, "fulcrum-decode");
-            thread.setDaemon(true);
-            return thread;
-        }) : null;
+        this.helpers = threads > 1 ? Executors.newFixedThreadPool(threads - 1, Threads.daemon("fulcrum-decode")) : null;
         this.nativeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
     }
 
@@ -66,7 +62,7 @@ public final class CorpusDecoder implements AutoCloseable {
                 running.add(helpers.submit(() -> decode(search, sources, batches, next, translations)));
             }
             decode(searches.get(0), sources, batches, next, translations);
-            running.forEach(CorpusDecoder::await);
+            running.forEach(work -> Threads.await(work, "decoding"));
         } finally {
             setNativeThreads(previousThreads);
         }
@@ -99,17 +95,6 @@ public final class CorpusDecoder implements AutoCloseable {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
-    }
-
-    private static void await(Future<?> work) {
-        try {
-            work.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.fulcrum.model.train;
 
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import dev.fulcrum.model.concurrent.Threads;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.config.TrainingConfig;
@@ -27,11 +27,7 @@ public final class Replica implements AutoCloseable {
     private final Transformer model;
     private final TrainingStep step;
     private final BatchStream stream;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread worker = new Thread(runnable, "fulcrum-replica");
-        worker.setDaemon(true);
-        return worker;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.daemon("fulcrum-replica"));
 
     /** What a round starts from: the averaged parameters and optimiser state, and the global step. */
     public record Start(float[] parameters, float[] updaterState, long step, Knobs knobs, int steps)
@@ -79,14 +75,7 @@ public final class Replica implements AutoCloseable {
      * executor reached 16 GB and was killed).
      */
     public Result train(Start start) {
-        try {
-            return thread.submit(() -> trainHere(start)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while training", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
+        return Threads.await(thread.submit(() -> trainHere(start)), "training");
     }
 
     /** Ends the replica's threads (its models are then garbage). */

@@ -3,12 +3,12 @@ package dev.fulcrum.model.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.fulcrum.model.attention.BalancedAttention;
+import dev.fulcrum.model.concurrent.Threads;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.data.Batcher;
@@ -71,7 +71,7 @@ public final class TrainingStep implements AutoCloseable {
         for (int k = 0; k < models.size(); k++) {
             workers.add(new GradientWorker(models.get(k)));
             if (k > 0) {
-                workerThreads.add(Executors.newSingleThreadExecutor(daemon("fulcrum-gradient-" + k)));
+                workerThreads.add(Executors.newSingleThreadExecutor(Threads.daemon("fulcrum-gradient-" + k)));
             }
         }
         GradientWorker first = workers.get(0);
@@ -82,14 +82,6 @@ public final class TrainingStep implements AutoCloseable {
         Adam adam = adam(config);
         this.updaterState = Nd4j.create(params.dataType(), 1, adam.stateSize(params.size()));
         this.updater = adam.instantiate(updaterState, true);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Length of the flat optimiser state of a model with {@code parameters} parameters (a fresh run's zeros). */
@@ -164,7 +156,7 @@ public final class TrainingStep implements AutoCloseable {
         double[] losses = new double[workers.size()];
         losses[0] = computeGradient(batches.get(0), knobs);
         for (int k = 1; k < workers.size(); k++) {
-            losses[k] = await(others.get(k - 1));
+            losses[k] = Threads.await(others.get(k - 1), "computing gradients");
         }
         return averageIntoFirst(batches, losses);
     }
@@ -184,17 +176,6 @@ public final class TrainingStep implements AutoCloseable {
             loss += losses[k] * weight;
         }
         return loss;
-    }
-
-    private static double await(Future<Double> loss) {
-        try {
-            return loss.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while computing gradients", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
     }
 
     /**
