@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.fulcrum.driver.config.RunConfig;
+import dev.fulcrum.model.concurrent.NativeThreads;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.eval.Evaluator;
 import dev.fulcrum.model.prune.GateSettlement;

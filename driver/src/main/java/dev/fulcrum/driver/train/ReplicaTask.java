@@ -3,6 +3,7 @@ package dev.fulcrum.driver.train;
 import java.util.Collections;
 import java.util.Iterator;
 
+import dev.fulcrum.model.concurrent.NativeThreads;
 import dev.fulcrum.model.train.Replica;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.Function2;

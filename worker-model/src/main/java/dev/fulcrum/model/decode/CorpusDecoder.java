@@ -9,9 +9,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import dev.fulcrum.model.concurrent.NativeThreads;
 import dev.fulcrum.model.concurrent.Threads;
 import dev.fulcrum.model.transformer.Transformer;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Translates a whole corpus with beam search: the sentences sorted by length into batches (the beams of a batch then
@@ -54,8 +54,8 @@ public final class CorpusDecoder implements AutoCloseable {
         int[][] translations = new int[sources.size()][];
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> running = new ArrayList<>();
-        int previousThreads = Nd4j.getEnvironment().maxMasterThreads();
-        setNativeThreads(searches.size() > 1 ? nativeThreads : previousThreads);
+        int previousThreads = NativeThreads.current();
+        NativeThreads.limit(searches.size() > 1 ? nativeThreads : previousThreads);
         try {
             for (int k = 1; k < searches.size(); k++) {
                 BeamSearch search = searches.get(k);
@@ -64,7 +64,7 @@ public final class CorpusDecoder implements AutoCloseable {
             decode(searches.get(0), sources, batches, next, translations);
             running.forEach(work -> Threads.await(work, "decoding"));
         } finally {
-            setNativeThreads(previousThreads);
+            NativeThreads.limit(previousThreads);
         }
         return List.of(translations);
     }
@@ -89,12 +89,6 @@ public final class CorpusDecoder implements AutoCloseable {
                 translations[batch.get(j)] = output.get(j);
             }
         }
-    }
-
-    private static void setNativeThreads(int threads) {
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
     }
 
     @Override

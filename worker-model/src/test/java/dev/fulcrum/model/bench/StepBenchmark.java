@@ -50,10 +50,7 @@ class StepBenchmark {
         while (models.size() < workers) {
             models.add(Transformer.initialize(cfg, 1, DataType.FLOAT));
         }
-        int nativeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
-        Nd4j.getEnvironment().setMaxThreads(nativeThreads);
-        Nd4j.getEnvironment().setMaxMasterThreads(nativeThreads);
-        Nd4j.factory().blas().setMaxThreads(nativeThreads);
+        dev.fulcrum.model.concurrent.NativeThreads.limit(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
         TrainingStep step = new TrainingStep(models, TrainingConfig.defaults(), 0);
         java.util.Random r = new java.util.Random(3);
         java.util.List<MultiDataSet> b = new java.util.ArrayList<>();
