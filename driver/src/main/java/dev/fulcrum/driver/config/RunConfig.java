@@ -145,7 +145,7 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
      * @throws ConfigException for a missing file, a malformed file or override, an unknown key or a bad value
      */
     public static RunConfig load(Path file, List<String> overrides) {
-        Config defaults = ConfigFactory.parseResources(RunConfig.class, "/" + DEFAULTS);
+        Config defaults = defaultsFile();
         Config user = ConfigFactory.empty();
         if (file != null) {
             if (!Files.isRegularFile(file)) {
@@ -161,8 +161,49 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
         return from(user.withFallback(defaults).resolve());
     }
 
+    /**
+     * Defaults, then {@code settings} (key → value: Integer, Double, Boolean or String), as the Spark ML
+     * {@code Param}s of {@code dev.fulcrum.ml} hand them over.
+     *
+     * @throws ConfigException for an unknown key or a bad value
+     */
+    public static RunConfig load(Map<String, ?> settings) {
+        Config defaults = defaultsFile();
+        Config user = parse("settings", () -> ConfigFactory.parseMap(settings));
+        rejectUnknownKeys(user, defaults);
+        return from(user.withFallback(defaults).resolve());
+    }
+
+    /**
+     * Every key: its name, the type {@link RunConfig} reads it as, its default and the comment above it in
+     * {@code fulcrum-defaults.conf}, grouped by section. Derived from the reading code itself, so it cannot drift.
+     */
+    public static List<ConfigKey> keys() {
+        Config defaults = defaultsFile().resolve();
+        Values recorder = new Values(defaults);
+        from(defaults, recorder);
+        List<ConfigKey> keys = new ArrayList<>();
+        recorder.kinds.forEach((key, kind) -> keys.add(new ConfigKey(key, kind,
+                defaults.getValue(key).unwrapped(), documentation(defaults, key))));
+        return keys;
+    }
+
+    /** The comment lines above {@code key} in the defaults file, or a pointer to the file when there are none. */
+    private static String documentation(Config defaults, String key) {
+        List<String> comments = defaults.getValue(key).origin().comments();
+        return comments.isEmpty() ? key + " (see fulcrum-defaults.conf)"
+                : String.join(" ", comments.stream().map(String::trim).toList());
+    }
+
+    private static Config defaultsFile() {
+        return ConfigFactory.parseResources(RunConfig.class, "/" + DEFAULTS);
+    }
+
     private static RunConfig from(Config config) {
-        Values c = new Values(config);
+        return from(config, new Values(config));
+    }
+
+    private static RunConfig from(Config config, Values c) {
         return new RunConfig(
                 new Corpus(c.text("corpus.train"), c.text("corpus.valid")),
                 new IngestOptions(CorpusFormat.parse(c.text("ingest.format")), c.text("ingest.sourceColumn"),
@@ -198,25 +239,34 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
                 config.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false)));
     }
 
-    /** Typed reads whose type errors (e.g. "abc" for an integer) name the key. */
-    private record Values(Config config) {
+    /** Typed reads whose type errors (e.g. "abc" for an integer) name the key; remembers each key's kind. */
+    private static final class Values {
+        private final Config config;
+        private final Map<String, ConfigKey.Kind> kinds = new java.util.LinkedHashMap<>();
+
+        Values(Config config) {
+            this.config = config;
+        }
+
         int integer(String key) {
-            return typed(key, "an integer", () -> config.getInt(key));
+            return typed(key, ConfigKey.Kind.INTEGER, () -> config.getInt(key));
         }
 
         double number(String key) {
-            return typed(key, "a number", () -> config.getDouble(key));
+            return typed(key, ConfigKey.Kind.NUMBER, () -> config.getDouble(key));
         }
 
         boolean flag(String key) {
-            return typed(key, "true or false", () -> config.getBoolean(key));
+            return typed(key, ConfigKey.Kind.FLAG, () -> config.getBoolean(key));
         }
 
         String text(String key) {
-            return typed(key, "a string", () -> config.getString(key));
+            return typed(key, ConfigKey.Kind.TEXT, () -> config.getString(key));
         }
 
-        private <T> T typed(String key, String expected, java.util.function.Supplier<T> reader) {
+        private <T> T typed(String key, ConfigKey.Kind kind, java.util.function.Supplier<T> reader) {
+            kinds.putIfAbsent(key, kind);
+            String expected = kind.expected();
             try {
                 return reader.get();
             } catch (com.typesafe.config.ConfigException.WrongType e) {
@@ -280,7 +330,7 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
 
     /** Every key with its default value, for help texts. */
     public static List<String> documentedKeys() {
-        Config defaults = ConfigFactory.parseResources(RunConfig.class, "/" + DEFAULTS);
+        Config defaults = defaultsFile();
         List<String> keys = new ArrayList<>();
         defaults.entrySet().forEach(e -> keys.add(e.getKey() + " = " + e.getValue().render()));
         keys.sort(null);

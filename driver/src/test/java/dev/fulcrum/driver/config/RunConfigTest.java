@@ -104,4 +104,33 @@ class RunConfigTest {
         assertEquals("--conf", assertThrows(ConfigException.class,
                 () -> RunConfig.load(dir.resolve("missing.conf"), List.of())).key());
     }
+
+    @Test
+    void keysAreEveryDocumentedKeyWithTheTypeRunConfigReadsItAs() {
+        List<ConfigKey> keys = RunConfig.keys();
+        assertEquals(RunConfig.documentedKeys().stream().map(k -> k.substring(0, k.indexOf(' '))).sorted().toList(),
+                keys.stream().map(ConfigKey::name).sorted().toList());
+        java.util.Map<String, ConfigKey> byName = new java.util.HashMap<>();
+        keys.forEach(k -> byName.put(k.name(), k));
+        assertEquals(ConfigKey.Kind.NUMBER, byName.get("train.maxMinutes").kind(), "0 in the file, read as a number");
+        assertEquals(ConfigKey.Kind.INTEGER, byName.get("train.rounds").kind());
+        assertEquals(ConfigKey.Kind.FLAG, byName.get("model.headGates").kind());
+        assertEquals(ConfigKey.Kind.TEXT, byName.get("tuner.policy").kind());
+        assertEquals("Number of averaging rounds.", byName.get("train.rounds").doc());
+        assertEquals(10, byName.get("train.rounds").defaultValue());
+    }
+
+    @Test
+    void settingsAreCheckedLikeOverridesAndChecksAcrossKeysNameTheOtherKey() {
+        assertEquals(7, RunConfig.load(java.util.Map.of("train.rounds", 7)).rounds().rounds());
+        ConfigException range = assertThrows(ConfigException.class,
+                () -> RunConfig.load(java.util.Map.of("train.rounds", 0)));
+        assertEquals("train.rounds", range.key());
+        assertEquals(null, range.relatedKey());
+        ConfigException related = assertThrows(ConfigException.class,
+                () -> RunConfig.load(java.util.Map.of("model.heads", 3)));
+        assertEquals("model.heads", related.key());
+        assertEquals("model.modelDim", related.relatedKey());
+        assertThrows(ConfigException.class, () -> RunConfig.load(java.util.Map.of("train.roundz", 7)));
+    }
 }

@@ -88,7 +88,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Starts {@code workers} Workers (1 core, 2g each: the script's defaults) and a Master on free ports, and
+     * Starts {@code workers} Workers (1 core, 4g each: the script's defaults) and a Master on free ports, and
      * returns once the Master reports them all ALIVE. Fails with the script's output (log tails) otherwise.
      */
     public static LocalCluster start(Path clusterDir, int workers) throws IOException, InterruptedException {

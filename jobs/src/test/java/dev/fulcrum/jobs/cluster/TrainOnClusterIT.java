@@ -23,13 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 3 end to end: {@code train} through {@code bin/spark-submit} on a real standalone cluster of two Workers,
- * then {@code bin/fulcrum evaluate --json} on the model it saved. It submits target/fulcrum.jar, so it runs after
+ * then {@code bin/fulcrum evaluate --json} on the model it saved, then {@code translate} of a directory on the
+ * cluster (issue 15), and a submission no Worker can host, refused at once. It submits target/fulcrum.jar, so it runs after
  * package (failsafe, {@code mvn verify -Pall}). A tiny model on a slice of the sample corpus proves the wiring
  * (both executors train, averaging lowers the validation loss, the saved model loads and scores), not quality:
  * the full-data run proves that. The cluster is stopped even on failure; its logs stay in target/cluster-it.
  */
 @Tag("slow")
-@Timeout(value = 480, unit = TimeUnit.SECONDS)
+@Timeout(value = 660, unit = TimeUnit.SECONDS)
 class TrainOnClusterIT {
 
     private static final int WORKERS = 2;
@@ -97,6 +98,9 @@ class TrainOnClusterIT {
                 assertTrue(scores.path(key).isNumber(), key + " in " + scores);
             }
             assertEquals(VALID_LINES, scores.path("sentences").asInt(), scores::toString);
+
+            translatesADirectoryOnTheCluster(cluster, jar, out.resolve("model"), valid, tmp);
+            refusesAnExecutorNoWorkerCanHost(cluster, jar, out.resolve("model"), valid, tmp);
         }
         System.out.printf("TrainOnClusterIT: start %.1f s, train %.1f s, evaluate %.1f s, stop %.1f s%n",
                 (started - t0) / 1e9, (trained - started) / 1e9, (evaluated - trained) / 1e9,
@@ -107,6 +111,49 @@ class TrainOnClusterIT {
                     round.path("overheadSeconds").asDouble(), round.path("tokensPerSecond").asDouble(),
                     validNll(round));
         }
+    }
+
+    /**
+     * {@code translate} of a directory runs the Spark ML transform on the executors and writes Parquet (source,
+     * translation) whose rows are what line-by-line {@code translate} gives for the same sentences.
+     */
+    private static void translatesADirectoryOnTheCluster(LocalCluster cluster, Path jar, Path model, Path valid,
+                                                         Path tmp) throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("to-translate"));
+        Files.copy(valid, input.resolve("valid.tsv"));
+        Path parquet = tmp.resolve("translated");
+        LocalCluster.Submission translation = cluster.submit(Duration.ofMinutes(3),
+                "--class", "dev.fulcrum.jobs.FulcrumCli", "--driver-memory", "1g", "--conf", "spark.executor.memory=1g",
+                "--conf", "spark.cores.max=" + WORKERS, "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                jar.toString(), "translate", "--model", model.toString(), "--input", input.toString(),
+                "--output", parquet.toString(), "--beam", "2");
+        assertEquals(0, translation.exitCode(), translation::describe);
+        assertTrue(translation.stdout().stream().anyMatch(l -> l.startsWith("translated " + VALID_LINES + " rows")),
+                translation::describe);
+        System.out.println("TrainOnClusterIT: distributed translate: " + translation.stdout());
+
+        Path sources = Files.write(tmp.resolve("sources.txt"), Files.readAllLines(valid).stream()
+                .map(line -> line.substring(0, line.indexOf('\t'))).toList());
+        LocalCluster.Submission lines = cluster.run(Duration.ofMinutes(2), List.of("bin/fulcrum", "translate",
+                "--model", model.toString(), "--input", sources.toString(), "--beam", "2"));
+        assertEquals(0, lines.exitCode(), lines::describe);
+        List<String> expected = new ArrayList<>();
+        List<String> sourceLines = Files.readAllLines(sources);
+        for (int i = 0; i < sourceLines.size(); i++) {
+            expected.add(sourceLines.get(i) + "\t" + lines.stdout().get(i));
+        }
+        assertEquals(expected.stream().sorted().toList(), ParquetPairs.read(parquet).stream().sorted().toList());
+    }
+
+    /** Spark would wait forever for an executor bigger than any Worker; bin/spark-submit says so at once. */
+    private static void refusesAnExecutorNoWorkerCanHost(LocalCluster cluster, Path jar, Path model, Path valid,
+                                                        Path tmp) throws Exception {
+        LocalCluster.Submission tooBig = cluster.submit(Duration.ofSeconds(60),
+                "--class", "dev.fulcrum.jobs.FulcrumCli", "--executor-memory", "64g",
+                jar.toString(), "translate", "--model", model.toString(), "--input", valid.toString(),
+                "--output", tmp.resolve("never").toString());
+        assertTrue(tooBig.exitCode() != 0, tooBig::describe);
+        assertTrue(Files.readString(tooBig.stderr()).contains("no Worker of spark://"), tooBig::describe);
     }
 
     /** A model small enough that three rounds on two 1-core executors take about a minute. */

@@ -28,6 +28,13 @@ public final class Check {
         return value;
     }
 
+    /** A check of {@code key} against the value of {@code relatedKey}. */
+    public static void related(boolean condition, String key, Object value, String allowed, String relatedKey) {
+        if (!condition) {
+            throw new ConfigException(key, value, allowed, relatedKey);
+        }
+    }
+
     public static void that(boolean condition, String key, Object value, String allowed) {
         if (!condition) {
             throw new ConfigException(key, value, allowed);

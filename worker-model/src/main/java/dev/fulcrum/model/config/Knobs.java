@@ -26,7 +26,9 @@ public record Knobs(double entropyWeight, double entropyLow, double entropyHigh,
     public Knobs {
         Check.range("knobs.entropyWeight", entropyWeight, 0, 1e3);
         Check.range("knobs.entropyLow", entropyLow, 0, 1);
-        Check.range("knobs.entropyHigh", entropyHigh, entropyLow, 1);
+        Check.range("knobs.entropyHigh", entropyHigh, 0, 1);
+        Check.related(entropyHigh >= entropyLow, "knobs.entropyHigh", entropyHigh,
+                "a number in [knobs.entropyLow = " + entropyLow + ", 1]", "knobs.entropyLow");
         Check.range("knobs.coverageWeight", coverageWeight, 0, 1e3);
         Check.range("knobs.gateWeight", gateWeight, 0, 1e3);
         Check.range("knobs.decoderGateScale", decoderGateScale, 0, 1e3);

@@ -39,7 +39,8 @@ public record ModelConfig(
         Check.intRange("model.vocabSize", vocabSize, 8, 1 << 20);
         Check.intRange("model.modelDim", modelDim, 4, 8192);
         Check.intRange("model.heads", heads, 1, 128);
-        Check.that(modelDim % heads == 0, "model.heads", heads, "a divisor of model.modelDim (" + modelDim + ")");
+        Check.related(modelDim % heads == 0, "model.heads", heads, "a divisor of model.modelDim (" + modelDim + ")",
+                "model.modelDim");
         Check.intRange("model.ffnDim", ffnDim, 1, 65536);
         Check.intRange("model.encoderLayers", encoderLayers, 1, 48);
         Check.intRange("model.decoderLayers", decoderLayers, 1, 48);

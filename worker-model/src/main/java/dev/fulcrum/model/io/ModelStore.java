@@ -77,6 +77,31 @@ public final class ModelStore {
         return AtomicReplace.directory(targetDir, staging -> ModelArchive.unpack(zipFile, staging));
     }
 
+    /** The model as the bytes of its archive ({@link #exportArchive}): how a model travels to Spark executors. */
+    public static byte[] toArchiveBytes(TranslationModel model) throws IOException {
+        try (ScratchDirectory scratch = new ScratchDirectory()) {
+            save(model, scratch.resolve("model"));
+            exportArchive(scratch.resolve("model"), scratch.resolve("model.zip"));
+            return java.nio.file.Files.readAllBytes(scratch.resolve("model.zip"));
+        }
+    }
+
+    /** The model of archive bytes from {@link #toArchiveBytes}, verified as {@link #importArchive} verifies. */
+    public static TranslationModel fromArchiveBytes(byte[] archive) throws IOException {
+        try (ScratchDirectory scratch = new ScratchDirectory()) {
+            java.nio.file.Files.write(scratch.resolve("model.zip"), archive);
+            return importArchive(scratch.resolve("model.zip"), scratch.resolve("model"));
+        }
+    }
+
+    /** Unpacks archive bytes from {@link #toArchiveBytes} into the model directory {@code dir}, verified. */
+    public static void saveArchiveBytes(byte[] archive, Path dir) throws IOException {
+        try (ScratchDirectory scratch = new ScratchDirectory()) {
+            java.nio.file.Files.write(scratch.resolve("model.zip"), archive);
+            importArchive(scratch.resolve("model.zip"), dir);
+        }
+    }
+
     static void writeFiles(TranslationModel model, Path dir) throws IOException {
         Transformer transformer = model.transformer();
         ParamsFile.write(transformer.parameters().flat(), dir.resolve(PARAMS));
