@@ -30,14 +30,15 @@ fulcrum_java17_opens() {
   fulcrum_pom_property java17.opens
 }
 
-# Fills $SPARK_HOME/jars with spark-core + spark-sql and their runtime dependencies, as a Spark
+# Fills $SPARK_HOME/jars with spark-core, spark-sql, spark-mllib and their runtime dependencies, as a Spark
 # distribution's jars/ (bin/spark-home/pom.xml says why it looks the way it does). Skipped when the
 # marker names the wanted versions; a partial copy never gets the marker (copied to a temp dir first).
 # A real Spark distribution (it has a RELEASE file) given as FULCRUM_SPARK_HOME is used as it is; any other
 # jars/ without the marker is not ours to replace.
 fulcrum_assemble_spark_home() {
   local home=$1 spark_version=$2 scala_version=$3
-  local want="spark $spark_version scala $scala_version" marker="$home/.fulcrum-spark-release"
+  # The modules are part of the marker: a SPARK_HOME assembled before spark-mllib was added is assembled again.
+  local want="spark $spark_version scala $scala_version core sql mllib" marker="$home/.fulcrum-spark-release"
   if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]] || [[ -f "$home/RELEASE" ]]; then
     return 0
   fi
