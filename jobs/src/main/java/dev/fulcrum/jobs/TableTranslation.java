@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * the columns {@code source} and {@code translation}.
  */
 final class TableTranslation {
-    /** Rows written and the seconds the translation took. */
+    /** Rows written, sources cut to the model's maximum length, and the seconds the translation took. */
     record Result(long rows, long truncated, double seconds) {
     }
 
@@ -43,11 +43,19 @@ final class TableTranslation {
     static Result run(SparkSession spark, FulcrumTranslationModel model, String input, String sourceColumn,
                       String output) {
         long start = System.nanoTime();
-        Dataset<Row> sources = sources(spark, input, sourceColumn);
+        Dataset<Row> sources = spread(sources(spark, input, sourceColumn), spark.sparkContext().defaultParallelism());
         model.setSourceCol("source").setOutputCol("translation");
         model.transform(sources).select("source", "translation").write().parquet(output);
         long rows = spark.read().parquet(output).count();
         return new Result(rows, model.truncatedInputs().value(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * A small file is one partition, which one executor core would translate alone: give every core of the
+     * application a share (the output's row order is not kept anyway).
+     */
+    private static Dataset<Row> spread(Dataset<Row> sources, int cores) {
+        return sources.rdd().getNumPartitions() < cores ? sources.repartition(cores) : sources;
     }
 
     private static Dataset<Row> sources(SparkSession spark, String input, String sourceColumn) {

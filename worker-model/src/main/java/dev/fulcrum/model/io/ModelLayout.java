@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** The files of a model directory, which are also the only entries of its archive. */
@@ -29,14 +30,50 @@ final class ModelLayout {
 
     /** A save may take the place of nothing, an empty directory or a model; never of anything else. */
     static void requireReplaceable(Path target) throws IOException {
+        requireReplaceable(target, Map.of());
+    }
+
+    /**
+     * A save may take the place of nothing, an empty directory, or a directory of {@code manifest.json} and files of
+     * the layout ({@link #ALL}, plus {@code subdirectories} holding model files) and nothing else: a stray
+     * {@code manifest.json} does not make a user's directory replaceable (the replaced tree is deleted). Symbolic
+     * links are never followed: a link in the place of the target or of one of its entries is refused.
+     *
+     * @param extraFiles a checkpoint's own files beside the manifest (name → true for a model subdirectory)
+     */
+    static void requireReplaceable(Path target, Map<String, Boolean> extraFiles) throws IOException {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)
-                || !(isEmpty(target) || Files.isRegularFile(target.resolve(MANIFEST)))) {
-            throw new FileAlreadyExistsException(target.toString(), null,
-                    "exists and is not a model directory; refusing to replace it");
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw refused(target, "exists and is not a directory");
         }
+        if (isEmpty(target)) {
+            return;
+        }
+        if (!Files.isRegularFile(target.resolve(MANIFEST), LinkOption.NOFOLLOW_LINKS)) {
+            throw refused(target, "is not empty and has no " + MANIFEST);
+        }
+        try (Stream<Path> entries = Files.list(target)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                boolean subdirectory = extraFiles.getOrDefault(name, false);
+                if (Files.isSymbolicLink(entry)) {
+                    throw refused(target, "holds the symbolic link " + name);
+                }
+                if (subdirectory && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    requireReplaceable(entry);
+                } else if (!(ALL.contains(name) || extraFiles.containsKey(name))
+                        || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    throw refused(target, "holds " + name + ", which is not part of a Fulcrum model or checkpoint");
+                }
+            }
+        }
+    }
+
+    private static FileAlreadyExistsException refused(Path target, String why) {
+        return new FileAlreadyExistsException(target.toString(), null, why + ": not a model directory; refusing to "
+                + "replace it");
     }
 
     /** @throws ModelFormatException unless a file's declared format is {@code expectedFormat} in our version */

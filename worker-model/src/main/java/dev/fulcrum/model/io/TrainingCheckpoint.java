@@ -43,7 +43,7 @@ public final class TrainingCheckpoint {
     }
 
     public static void save(Path dir, TranslationModel model, TrainerState state) throws IOException {
-        ModelLayout.requireReplaceable(dir);
+        ModelLayout.requireReplaceable(dir, Map.of(UPDATER, false, MODEL_DIR, true));
         AtomicReplace.directory(dir, staging -> {
             ModelStore.writeFiles(model, Files.createDirectory(staging.resolve(MODEL_DIR)));
             ParamsFile.write(state.updaterState(), staging.resolve(UPDATER));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -157,6 +158,34 @@ class ModelStoreRoundTripTest {
         assertThrows(FileAlreadyExistsException.class, () -> ModelStore.save(TinyModels.model(1, DataType.FLOAT), dir));
         assertEquals(List.of("thesis.tex"), fileNames(dir));
         assertEquals(List.of("documents"), fileNames(directory));
+    }
+
+    /** Issue 16, item 2: a stray manifest.json used to make any directory replaceable, and so deleted. */
+    @Test
+    void aStrayManifestDoesNotMakeADirectoryReplaceable() throws IOException {
+        Path dir = Files.createDirectory(directory.resolve("documents"));
+        Files.writeString(dir.resolve("manifest.json"), "{}");
+        Files.writeString(dir.resolve("thesis.tex"), "precious");
+
+        FileAlreadyExistsException refused = assertThrows(FileAlreadyExistsException.class,
+                () -> ModelStore.save(TinyModels.model(1, DataType.FLOAT), dir));
+        assertTrue(refused.getMessage().contains("thesis.tex"), refused.getMessage());
+        assertEquals(List.of("manifest.json", "thesis.tex"), fileNames(dir));
+    }
+
+    @Test
+    void aSymbolicLinkIsNeverReplacedNorFollowed() throws IOException {
+        Path elsewhere = directory.resolve("elsewhere");
+        ModelStore.save(TinyModels.model(1, DataType.FLOAT), elsewhere);
+        Path link = Files.createSymbolicLink(directory.resolve("link"), elsewhere);
+        assertThrows(FileAlreadyExistsException.class, () -> ModelStore.save(TinyModels.model(2, DataType.FLOAT), link));
+
+        Path model = directory.resolve("model");
+        ModelStore.save(TinyModels.model(1, DataType.FLOAT), model);
+        Files.delete(model.resolve("vocab.json"));
+        Files.createSymbolicLink(model.resolve("vocab.json"), elsewhere.resolve("vocab.json"));
+        assertThrows(FileAlreadyExistsException.class, () -> ModelStore.save(TinyModels.model(2, DataType.FLOAT), model));
+        assertSameModel(TinyModels.model(1, DataType.FLOAT), ModelStore.load(elsewhere));
     }
 
     @Test
