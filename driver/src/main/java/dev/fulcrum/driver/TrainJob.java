@@ -2,7 +2,6 @@ package dev.fulcrum.driver;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,6 +34,7 @@ import dev.fulcrum.model.data.Batcher;
 import dev.fulcrum.model.eval.AttentionMaps;
 import dev.fulcrum.model.io.AttentionMapFile;
 import dev.fulcrum.model.io.ModelStore;
+import dev.fulcrum.model.io.SafeFiles;
 import dev.fulcrum.model.io.TrainingCheckpoint;
 import dev.fulcrum.model.prune.HeadPruning;
 import dev.fulcrum.model.text.BpeModel;
@@ -169,14 +169,14 @@ public final class TrainJob {
                     + "choose another output directory (--out DIR), or delete it");
         }
         Files.createDirectories(run.root());
-        Files.writeString(run.config(), config.rendered(), StandardCharsets.UTF_8);
+        SafeFiles.writeString(run.config(), config.rendered());
         return Optional.empty();
     }
 
     private IngestResult ingest(String path) throws IOException {
         IngestResult result = CorpusIngest.ingest(spark, path, config.ingest());
         out.println(result.report().summary());
-        Files.writeString(run.ingestReport(), JSON.writeValueAsString(result.report()), StandardCharsets.UTF_8);
+        SafeFiles.writeString(run.ingestReport(), JSON.writeValueAsString(result.report()));
         return result;
     }
 

@@ -5,7 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fulcrum.driver.train.RoundListener;
 import dev.fulcrum.driver.train.RoundReport;
 import dev.fulcrum.driver.train.RoundState;
+import dev.fulcrum.model.io.SafeFiles;
 
 /**
  * metrics.jsonl: one JSON object per finished round, appended and synced. Values that do not exist (BLEU
@@ -89,13 +90,15 @@ public final class MetricsLog implements RoundListener {
                 kept.add(line);
             }
         }
-        Files.write(file, kept, StandardCharsets.UTF_8);
+        // Atomically: a kill during the rewrite leaves the old lines or the new ones, never half of them.
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        SafeFiles.writeString(partial, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void append(String line) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel channel = FileChannel.open(file, SafeFiles.appending())) {
             channel.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
             channel.force(true);
         }

@@ -4,6 +4,7 @@ import static dev.fulcrum.driver.train.RoundReports.attention;
 import static dev.fulcrum.driver.train.RoundReports.heads;
 import static dev.fulcrum.driver.train.RoundReports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,18 @@ class MetricsLogTest {
         assertEquals(0.1, line.at("/knobs/entropyWeight").asDouble(), "the knobs the round trained with");
         assertEquals(0.3, line.at("/decision/knobs/entropyWeight").asDouble(), "the knobs of the next round");
         assertEquals("entropyWeight 0.1→0.3: collapse", line.at("/decision/reason").asText());
+    }
+
+    /** Issue 16, item 2: run files are not written through a symbolic link planted in the run directory. */
+    @Test
+    void metricsAreNeverWrittenThroughASymbolicLink(@TempDir Path dir) throws IOException {
+        Path elsewhere = Files.writeString(dir.resolve("users-file.txt"), "precious\n");
+        Path link = Files.createSymbolicLink(dir.resolve("metrics.jsonl"), elsewhere);
+        RoundReport report = report(BEFORE, attention("enc0.self.entropy", heads(0.02)));
+
+        assertThrows(IOException.class, () -> new MetricsLog(link).onRoundEnd(report,
+                after(report, new Tuner.Decision(AFTER, "reason"))));
+        assertEquals("precious\n", Files.readString(elsewhere));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.fulcrum.jobs.experiment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fulcrum.driver.config.RunConfig;
+import dev.fulcrum.model.io.SafeFiles;
 
 /**
  * An experiment's results: OUT/experiment.md (the table with what it was measured on) and OUT/experiment.json
@@ -74,8 +74,8 @@ public final class ExperimentReport {
     /** Writes experiment.md and experiment.json into {@code dir}. */
     public void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(MARKDOWN), markdown(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(JSON_FILE), json(), StandardCharsets.UTF_8);
+        SafeFiles.writeString(dir.resolve(MARKDOWN), markdown());
+        SafeFiles.writeString(dir.resolve(JSON_FILE), json());
     }
 
     public String markdown() {

@@ -1,13 +1,13 @@
 package dev.fulcrum.jobs.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import dev.fulcrum.driver.run.RunDirectory;
 import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.model.io.SafeFiles;
 
 /**
  * The run report: one self-contained HTML file, {@code DIR/report.html}, that works offline. It charts the
@@ -39,7 +39,7 @@ public final class RunReport {
         // A reader (a browser refreshing the page) sees the old report or the new one, never half of one.
         Path partial = runDir.resolve(FILE_NAME + ".partial");
         try {
-            Files.writeString(partial, html, StandardCharsets.UTF_8);
+            SafeFiles.writeString(partial, html);
             Files.move(partial, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(partial);

@@ -32,7 +32,9 @@ final class Json {
 
     /** On one line: for files of many numbers, which indented output would put one per line. */
     static void writeCompact(Object value, Path file) throws IOException {
-        MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
+        try (java.io.OutputStream out = SafeFiles.newOutputStream(file)) {
+            MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValue(out, value);
+        }
     }
 
     /** @param what what the file should hold, for the error message */
