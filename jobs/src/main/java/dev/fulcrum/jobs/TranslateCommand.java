@@ -13,9 +13,9 @@ import dev.fulcrum.ml.FulcrumTranslationModel;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.decode.SentenceTranslator;
 import dev.fulcrum.model.io.ModelFormatException;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /**

@@ -47,6 +47,18 @@ final class ConfigParams {
         return List.copyOf(params);
     }
 
+    /**
+     * The param of {@code key} among {@code params}.
+     *
+     * @throws ConfigException naming the key and listing the keys {@code owner} has
+     */
+    @SuppressWarnings("unchecked")
+    static Param<Object> find(List<Param<?>> params, String key, String owner) {
+        return (Param<Object>) params.stream().filter(p -> p.name().equals(key)).findFirst()
+                .orElseThrow(() -> new ConfigException(key, "(any value)", "a configuration key of " + owner + ": "
+                        + String.join(", ", params.stream().map(Param::name).toList())));
+    }
+
     /** {@code value} as the type of {@code param}: what {@code setConfig} accepts from Scala, Java or Python. */
     static Object convert(Param<?> param, Object value) {
         ConfigKey.Kind kind = kindOf(param);

@@ -8,7 +8,6 @@ import java.util.List;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.io.ModelStore;
-import dev.fulcrum.model.io.ScratchDirectory;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
@@ -65,11 +64,8 @@ public final class FulcrumTranslationModel extends Model<FulcrumTranslationModel
      * @throws dev.fulcrum.model.io.ModelFormatException if a file is missing, damaged or foreign
      */
     public static FulcrumTranslationModel fromModelDirectory(String dir) throws IOException {
-        try (ScratchDirectory scratch = new ScratchDirectory()) {
-            ModelStore.exportArchive(java.nio.file.Path.of(dir), scratch.resolve("model.zip"));
-            return new FulcrumTranslationModel(Identifiable.randomUID("fulcrumTranslationModel"),
-                    java.nio.file.Files.readAllBytes(scratch.resolve("model.zip")));
-        }
+        return new FulcrumTranslationModel(Identifiable.randomUID("fulcrumTranslationModel"),
+                ModelStore.archiveBytes(java.nio.file.Path.of(dir)));
     }
 
     @Override
@@ -104,11 +100,8 @@ public final class FulcrumTranslationModel extends Model<FulcrumTranslationModel
     }
 
     /** Sets a decoding key ({@code decode.beam}, {@code decode.lengthPenalty}, ..., {@code eval.batchSize}). */
-    @SuppressWarnings("unchecked")
     public FulcrumTranslationModel setConfig(String key, Object value) {
-        Param<Object> param = (Param<Object>) decodeParams.stream().filter(p -> p.name().equals(key)).findFirst()
-                .orElseThrow(() -> new dev.fulcrum.model.config.ConfigException(key, value,
-                        "a decoding key: " + String.join(", ", decodeParams.stream().map(Param::name).toList())));
+        Param<Object> param = ConfigParams.find(decodeParams, key, "FulcrumTranslationModel");
         set(param, ConfigParams.convert(param, value));
         return this;
     }

@@ -110,7 +110,7 @@ public final class FulcrumTranslator extends Estimator<FulcrumTranslationModel> 
      * @throws dev.fulcrum.model.config.ConfigException for an unknown key or a value the key does not allow
      */
     public FulcrumTranslator setConfig(String key, Object value) {
-        Param<Object> param = configParam(key);
+        Param<Object> param = ConfigParams.find(configParams, key, "FulcrumTranslator");
         set(param, ConfigParams.convert(param, value));
         return this;
     }
@@ -123,15 +123,7 @@ public final class FulcrumTranslator extends Estimator<FulcrumTranslationModel> 
 
     /** The value (set or default) of the configuration key {@code key}. */
     public Object getConfig(String key) {
-        return $(configParam(key));
-    }
-
-    @SuppressWarnings("unchecked")
-    private Param<Object> configParam(String key) {
-        return (Param<Object>) configParams.stream().filter(p -> p.name().equals(key)).findFirst()
-                .orElseThrow(() -> new dev.fulcrum.model.config.ConfigException(key, "(unset)",
-                        "a configuration key of FulcrumTranslator: " + String.join(", ",
-                                configParams.stream().map(Param::name).toList())));
+        return $(ConfigParams.find(configParams, key, "FulcrumTranslator"));
     }
 
     /** The column params, then every configuration key; Spark's reflection would find only the first three. */

@@ -2,7 +2,6 @@ package dev.fulcrum.ml;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 
 import dev.fulcrum.model.io.ModelStore;
 import dev.fulcrum.model.io.ScratchDirectory;
@@ -64,8 +63,7 @@ final class ModelFiles {
                 Path source = new Path(path);
                 fileSystem(source, sc().hadoopConfiguration()).copyToLocalFile(false, source,
                         new Path(local.toUri()), true);
-                ModelStore.exportArchive(local, scratch.resolve("model.zip"));
-                archive = Files.readAllBytes(scratch.resolve("model.zip"));
+                archive = ModelStore.archiveBytes(local);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load the model of " + path, e);
             }

@@ -49,7 +49,8 @@ final class PartitionTranslation implements MapPartitionsFunction<Row, Row> {
         if (!rows.hasNext()) {
             return rows;
         }
-        int threads = TaskContext.get() == null ? 1 : Math.max(1, TaskContext.get().cpus());
+        TaskContext task = TaskContext.get();
+        int threads = task == null ? 1 : Math.max(1, task.cpus());
         NativeThreads.limit(1);
         SentenceTranslator translator;
         try {

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** The files of a model directory, which are also the only entries of its archive. */
@@ -30,18 +30,21 @@ final class ModelLayout {
 
     /** A save may take the place of nothing, an empty directory or a model; never of anything else. */
     static void requireReplaceable(Path target) throws IOException {
-        requireReplaceable(target, Map.of());
+        requireReplaceable(target, Set.of(), Set.of());
     }
 
     /**
      * A save may take the place of nothing, an empty directory, or a directory of {@code manifest.json} and files of
-     * the layout ({@link #ALL}, plus {@code subdirectories} holding model files) and nothing else: a stray
-     * {@code manifest.json} does not make a user's directory replaceable (the replaced tree is deleted). Symbolic
-     * links are never followed: a link in the place of the target or of one of its entries is refused.
+     * the layout ({@link #ALL} and {@code ownFiles}, plus {@code modelDirectories} that pass this check themselves)
+     * and nothing else: a stray {@code manifest.json} does not make a user's directory replaceable (the replaced
+     * tree is deleted). Symbolic links are never followed: a link in the place of the target or of one of its
+     * entries is refused.
      *
-     * @param extraFiles a checkpoint's own files beside the manifest (name → true for a model subdirectory)
+     * @param ownFiles         a checkpoint's own files beside its manifest
+     * @param modelDirectories a checkpoint's subdirectories that hold a model
      */
-    static void requireReplaceable(Path target, Map<String, Boolean> extraFiles) throws IOException {
+    static void requireReplaceable(Path target, Set<String> ownFiles, Set<String> modelDirectories)
+            throws IOException {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -57,13 +60,12 @@ final class ModelLayout {
         try (Stream<Path> entries = Files.list(target)) {
             for (Path entry : entries.toList()) {
                 String name = entry.getFileName().toString();
-                boolean subdirectory = extraFiles.getOrDefault(name, false);
                 if (Files.isSymbolicLink(entry)) {
                     throw refused(target, "holds the symbolic link " + name);
                 }
-                if (subdirectory && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if (modelDirectories.contains(name) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     requireReplaceable(entry);
-                } else if (!(ALL.contains(name) || extraFiles.containsKey(name))
+                } else if (!(ALL.contains(name) || ownFiles.contains(name))
                         || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                     throw refused(target, "holds " + name + ", which is not part of a Fulcrum model or checkpoint");
                 }

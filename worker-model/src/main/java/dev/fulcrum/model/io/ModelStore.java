@@ -81,7 +81,14 @@ public final class ModelStore {
     public static byte[] toArchiveBytes(TranslationModel model) throws IOException {
         try (ScratchDirectory scratch = new ScratchDirectory()) {
             save(model, scratch.resolve("model"));
-            exportArchive(scratch.resolve("model"), scratch.resolve("model.zip"));
+            return archiveBytes(scratch.resolve("model"));
+        }
+    }
+
+    /** The archive bytes of the model directory {@code modelDir}, verified first, as {@link #exportArchive}. */
+    public static byte[] archiveBytes(Path modelDir) throws IOException {
+        try (ScratchDirectory scratch = new ScratchDirectory()) {
+            exportArchive(modelDir, scratch.resolve("model.zip"));
             return java.nio.file.Files.readAllBytes(scratch.resolve("model.zip"));
         }
     }
@@ -89,16 +96,15 @@ public final class ModelStore {
     /** The model of archive bytes from {@link #toArchiveBytes}, verified as {@link #importArchive} verifies. */
     public static TranslationModel fromArchiveBytes(byte[] archive) throws IOException {
         try (ScratchDirectory scratch = new ScratchDirectory()) {
-            java.nio.file.Files.write(scratch.resolve("model.zip"), archive);
-            return importArchive(scratch.resolve("model.zip"), scratch.resolve("model"));
+            return saveArchiveBytes(archive, scratch.resolve("model"));
         }
     }
 
-    /** Unpacks archive bytes from {@link #toArchiveBytes} into the model directory {@code dir}, verified. */
-    public static void saveArchiveBytes(byte[] archive, Path dir) throws IOException {
+    /** Unpacks archive bytes from {@link #toArchiveBytes} into the model directory {@code dir} and loads it. */
+    public static TranslationModel saveArchiveBytes(byte[] archive, Path dir) throws IOException {
         try (ScratchDirectory scratch = new ScratchDirectory()) {
             java.nio.file.Files.write(scratch.resolve("model.zip"), archive);
-            importArchive(scratch.resolve("model.zip"), dir);
+            return importArchive(scratch.resolve("model.zip"), dir);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,7 @@ public final class TrainingCheckpoint {
     }
 
     public static void save(Path dir, TranslationModel model, TrainerState state) throws IOException {
-        ModelLayout.requireReplaceable(dir, Map.of(UPDATER, false, MODEL_DIR, true));
+        ModelLayout.requireReplaceable(dir, Set.of(UPDATER), Set.of(MODEL_DIR));
         AtomicReplace.directory(dir, staging -> {
             ModelStore.writeFiles(model, Files.createDirectory(staging.resolve(MODEL_DIR)));
             ParamsFile.write(state.updaterState(), staging.resolve(UPDATER));
