@@ -19,6 +19,7 @@ import dev.fulcrum.driver.run.MetricsLog;
 import dev.fulcrum.driver.run.RoundProgress;
 import dev.fulcrum.driver.run.RunDirectory;
 import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.run.RunLock;
 import dev.fulcrum.driver.train.DistributedTrainer;
 import dev.fulcrum.driver.train.ParameterAveraging;
 import dev.fulcrum.driver.train.Parallelism;
@@ -90,6 +91,12 @@ public final class TrainJob {
     }
 
     public Result run(boolean resume) throws IOException {
+        try (RunLock lock = RunLock.acquire(run)) {
+            return runLocked(resume);
+        }
+    }
+
+    private Result runLocked(boolean resume) throws IOException {
         Optional<TrainingCheckpoint.Loaded> checkpoint = resume ? resumePoint() : startFresh();
         IngestResult corpus = ingest(config.corpus().train());
         // Split, vocabulary, encoding and fingerprint each read the clean pairs: read and clean them once.
@@ -103,8 +110,10 @@ public final class TrainJob {
         Parallelism parallelism = Parallelism.of(config.rounds(), context);
         JavaRDD<int[][]> shares = TrainingData.shares(split.train(), context.broadcast(vocabulary),
                 parallelism.replicas());
+        String fingerprint = TrainingData.fingerprint(corpus.pairs());
+        checkpoint.ifPresent(c -> requireSameCorpus(c, fingerprint));
         RoundState start = checkpoint.isPresent() ? resumedState(checkpoint.get())
-                : freshState(vocabulary, TrainingData.fingerprint(corpus.pairs()));
+                : freshState(vocabulary, fingerprint);
         corpus.pairs().unpersist(); // the shares are cached themselves
         Transformer transformer = start.model().transformer();
         DistributedTrainer.Validation validation = validation(split.valid(), vocabulary);
@@ -117,15 +126,30 @@ public final class TrainJob {
         AtomicReference<RoundReport> lastReport = new AtomicReference<>();
         List<RoundListener> listeners = new ArrayList<>(listeners());
         listeners.add((report, state) -> lastReport.set(report));
-        RoundState last = new DistributedTrainer(averaging, config, validation, tuner, listeners,
-                context.defaultParallelism()).train(start);
-        shares.unpersist();
+        RoundState last;
+        try {
+            last = new DistributedTrainer(averaging, config, validation, tuner, listeners,
+                    context.defaultParallelism()).train(start);
+        } finally {
+            averaging.release();
+            shares.unpersist();
+        }
+        warnIfWorseThanBest(lastReport.get());
         TranslationModel exported = exported(last.model());
         ModelStore.save(exported, run.model());
         out.println("model saved to " + run.model());
         writeAttentionMaps(last.model(), split.valid());
         Optional<RoundReport> finalReport = Optional.ofNullable(lastReport.get());
         return new Result(exported, last, finalReport, examples(finalReport, validation));
+    }
+
+    /** The model exported is the last round's: say so when an earlier round validated better. */
+    private void warnIfWorseThanBest(RoundReport last) {
+        if (last != null && last.validNll() > last.bestValidNllBefore()) {
+            out.printf("warning: the exported model (round %d, validation perplexity %.2f) is worse than the best"
+                    + " round's (%.2f, see metrics.jsonl and its checkpoint)%n", last.round(),
+                    last.validPerplexity(), Math.exp(last.bestValidNllBefore()));
+        }
     }
 
     /**
@@ -152,14 +176,57 @@ public final class TrainJob {
     }
 
     private Optional<TrainingCheckpoint.Loaded> resumePoint() throws IOException {
+        requireResumableConfig();
+        if (run.checkpointsNewestFirst().isEmpty()) {
+            // Stopped after its first metrics line but before its first checkpoint: nothing to lose, start over.
+            out.println("warning: the run stopped before its first checkpoint: starting it over");
+            new MetricsLog(run.metrics()).truncateAfter(0);
+            return Optional.empty();
+        }
         Optional<TrainingCheckpoint.Loaded> loaded = run.latestGoodCheckpoint(warning -> out.println("warning: " + warning));
         if (loaded.isEmpty()) {
             throw new RunException("nothing to resume: " + run.checkpoints() + " holds no usable checkpoint");
         }
         int round = loaded.get().state().round();
+        for (Path damaged : run.checkpointsNewestFirst()) {
+            if (damaged.compareTo(run.checkpoint(round)) > 0) { // newer than the one loaded: damaged
+                out.println("warning: moved the damaged checkpoint aside, to " + run.moveAside(damaged));
+            }
+        }
         out.printf("resuming after round %d (step %d)%n", round, loaded.get().state().step());
         new MetricsLog(run.metrics()).truncateAfter(round);
         return loaded;
+    }
+
+    /**
+     * A resumed run keeps the keys that decide its data and model ({@link RunConfig#FIXED_FOR_A_RUN}): another
+     * seed or split would move training pairs into validation, another model cannot load the checkpoint. Other
+     * changes are allowed, and said.
+     */
+    private void requireResumableConfig() {
+        if (!Files.isRegularFile(run.config())) {
+            throw new RunException("nothing to resume: " + run.config() + " is missing");
+        }
+        List<RunConfig.Change> changes = config.changesSince(RunConfig.load(run.config(), List.of()));
+        List<RunConfig.Change> fixed = changes.stream().filter(RunConfig.Change::fixed).toList();
+        if (!fixed.isEmpty()) {
+            throw new RunException("cannot resume with " + fixed + ": the run started with the value before the "
+                    + "arrow, and these keys decide its data and model. Start a new run (another --out) instead");
+        }
+        changes.forEach(change -> out.println("changed on resume: " + change));
+    }
+
+    /**
+     * The corpus must be the one the run started on (its clean pairs' fingerprint, kept in the model's
+     * provenance): another corpus would deal other pairs to validation and training.
+     */
+    private void requireSameCorpus(TrainingCheckpoint.Loaded checkpoint, String fingerprint) {
+        String started = checkpoint.model().provenance().dataFingerprint();
+        if (!started.equals(fingerprint)) {
+            throw new RunException("cannot resume: the corpus " + config.corpus().train() + " is not the one the run "
+                    + "started on (its clean pairs' fingerprint was " + started + ", now " + fingerprint + "). "
+                    + "Start a new run (another --out) instead");
+        }
     }
 
     /** A new run never overwrites another run's checkpoints: that run could only be resumed or moved. */
@@ -181,6 +248,18 @@ public final class TrainJob {
     }
 
     private TrainingData.Split split(IngestResult corpus) throws IOException {
+        TrainingData.Split split = splitWithoutCheck(corpus);
+        if (split.valid().isEmpty()) {
+            // A loss over nothing is 0: the tuner and the divergence guard would see a perfect model.
+            throw new RunException("the validation set is empty: " + (config.corpus().valid().isEmpty()
+                    ? "split.validFraction = " + config.split().validFraction() + " held out none of the corpus's "
+                    + corpus.report().kept() + " pairs; raise it, or give a validation corpus (corpus.valid)"
+                    : "corpus.valid " + config.corpus().valid() + " has no usable pairs"));
+        }
+        return split;
+    }
+
+    private TrainingData.Split splitWithoutCheck(IngestResult corpus) throws IOException {
         if (config.corpus().valid().isEmpty()) {
             return TrainingData.holdOut(corpus.pairs(), config.split(), config.training().seed());
         }
@@ -200,7 +279,8 @@ public final class TrainJob {
                 "initial knobs (configuration); tuner policy " + tuner.policy());
         float[] updater = new float[(int) TrainingStep.updaterStateLength(transformer.parameters().size())];
         return new RoundState(new TranslationModel(transformer, vocabulary, provenance), updater, 0, 0,
-                new Tuner.Decision(config.knobs(), "initial knobs (configuration)"), Double.POSITIVE_INFINITY);
+                new Tuner.Decision(config.knobs(), "initial knobs (configuration)"), Double.POSITIVE_INFINITY, 1.0,
+                null);
     }
 
     /**
@@ -211,7 +291,7 @@ public final class TrainJob {
         TrainingCheckpoint.TrainerState state = checkpoint.state();
         return new RoundState(checkpoint.model(), state.updaterState().toFloatVector(), state.round(), state.step(),
                 new Tuner.Decision(state.knobs(), "knobs of the checkpoint"),
-                new MetricsLog(run.metrics()).bestValidNll());
+                new MetricsLog(run.metrics()).bestValidNll(), state.learningRateScale(), null);
     }
 
     private DistributedTrainer.Validation validation(List<String[]> pairs, BpeModel vocabulary) {

@@ -8,8 +8,13 @@ public final class LocalSpark {
     }
 
     public static SparkSession start(String name) {
+        return start(name, "local[2]");
+    }
+
+    /** With another master, e.g. {@code local[2,4]}: two cores, a failed task tried up to four times. */
+    public static SparkSession start(String name, String master) {
         return SparkSession.builder()
-                .master("local[2]")
+                .master(master)
                 .appName(name)
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")

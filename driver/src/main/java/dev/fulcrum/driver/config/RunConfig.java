@@ -32,7 +32,8 @@ import dev.fulcrum.model.prune.PruningRule;
  * {@link ConfigException} naming the key and what is allowed.
  */
 public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab vocab, ModelConfig model,
-                        TrainingConfig training, Rounds rounds, Knobs knobs, TunerSettings tuner,
+                        TrainingConfig training, Rounds rounds, Divergence divergence, Knobs knobs,
+                        TunerSettings tuner,
                         DecodeOptions decode, Eval eval, SparkSettings spark, Output output, String rendered)
         implements Serializable {
 
@@ -73,6 +74,24 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
             Check.intRange("train.replicas", replicas, 0, 100_000);
             Check.intRange("train.threadsPerReplica", threadsPerReplica, 0, 1024);
             Check.range("train.maxMinutes", maxMinutes, 0, 1e7);
+        }
+    }
+
+    /**
+     * What the driver does when a round diverges (see {@code dev.fulcrum.driver.train.DivergenceGuard}).
+     *
+     * @param tolerance      a round diverged when its validation loss is above the best so far by more than this
+     *                       fraction (or is not finite, or no replica's update was)
+     * @param maxRollbacks   roll-backs to the best round allowed before the run stops
+     * @param rollbackFactor what every roll-back multiplies the learning rate by
+     */
+    public record Divergence(double tolerance, int maxRollbacks, double rollbackFactor) implements Serializable {
+        public Divergence {
+            Check.that(tolerance > 0 && tolerance <= 100, "train.divergenceTolerance", tolerance,
+                    "a number in (0, 100]");
+            Check.intRange("train.maxRollbacks", maxRollbacks, 0, 1000);
+            Check.that(rollbackFactor > 0 && rollbackFactor < 1, "train.rollbackFactor", rollbackFactor,
+                    "a number in (0, 1)");
         }
     }
 
@@ -132,6 +151,46 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
             Check.that(!dir.isBlank(), "output.dir", "\"\"", "a directory path");
             Check.intRange("output.keepCheckpoints", keepCheckpoints, 2, 10_000);
         }
+    }
+
+    /**
+     * Keys (or key prefixes) a resumed run must keep: they decide its data (cleaning, validation split,
+     * vocabulary, order and dealing) and its model. Any other key may change on resume (more rounds, another
+     * learning rate, other tuner settings). corpus.train may move: the training corpus is compared by content.
+     */
+    public static final List<String> FIXED_FOR_A_RUN = List.of("corpus.valid", "ingest.", "split.", "vocab.", "model.",
+            "train.seed", "train.batchTokens", "train.stepsPerRound", "train.replicas", "train.threadsPerReplica");
+
+    /** A key whose value differs between two configurations; {@code fixed}: see {@link #FIXED_FOR_A_RUN}. */
+    public record Change(String key, Object before, Object now, boolean fixed) {
+        @Override
+        public String toString() {
+            return key + " = " + before + " → " + now;
+        }
+    }
+
+    /** The keys whose values differ from {@code before}'s (output.dir aside: a run directory may move). */
+    public List<Change> changesSince(RunConfig before) {
+        Config was = ConfigFactory.parseString(before.rendered());
+        Config is = ConfigFactory.parseString(rendered);
+        List<Change> changes = new ArrayList<>();
+        for (ConfigKey key : keys()) {
+            Object old = was.hasPath(key.name()) ? was.getValue(key.name()).unwrapped() : null;
+            Object now = is.hasPath(key.name()) ? is.getValue(key.name()).unwrapped() : null;
+            if (!key.name().equals("output.dir") && !sameValue(old, now)) {
+                changes.add(new Change(key.name(), old, now,
+                        FIXED_FOR_A_RUN.stream().anyMatch(fixed -> key.name().startsWith(fixed))));
+            }
+        }
+        return changes;
+    }
+
+    /** 2 and 2.0 are the same number, whichever way a file or an override wrote it. */
+    private static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return x.doubleValue() == y.doubleValue();
+        }
+        return java.util.Objects.equals(a, b);
     }
 
     /** The defaults alone. */
@@ -222,6 +281,8 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
                         c.number("train.gateLearningRateScale")),
                 new Rounds(c.integer("train.rounds"), c.integer("train.stepsPerRound"), c.integer("train.replicas"),
                         c.integer("train.threadsPerReplica"), c.number("train.maxMinutes")),
+                new Divergence(c.number("train.divergenceTolerance"), c.integer("train.maxRollbacks"),
+                        c.number("train.rollbackFactor")),
                 new Knobs(c.number("knobs.entropyWeight"), c.number("knobs.entropyLow"),
                         c.number("knobs.entropyHigh"), c.number("knobs.coverageWeight"),
                         c.number("knobs.gateWeight"), c.number("knobs.decoderGateScale")),

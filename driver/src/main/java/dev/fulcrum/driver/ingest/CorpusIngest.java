@@ -92,6 +92,10 @@ public final class CorpusIngest {
         if (report.read() == 0) {
             throw new CorpusException("no rows in corpus " + report.corpus());
         }
+        if (report.kept() == 0) {
+            throw new CorpusException(String.format(Locale.ROOT, "no usable pairs in corpus %s: all %,d rows were "
+                    + "dropped%n%s", report.corpus(), report.read(), report.summary()));
+        }
         if (report.badFraction() > maxBadFraction) {
             throw new CorpusException(String.format(Locale.ROOT,
                     "too many bad rows: %.1f%% dropped, above ingest.maxBadFraction = %s%n%s",

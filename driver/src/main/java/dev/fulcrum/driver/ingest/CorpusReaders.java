@@ -58,7 +58,10 @@ final class CorpusReaders {
         return spark.createDataFrame(rows, RawPair.SCHEMA);
     }
 
-    /** The first two TAB-separated fields; more fields are other columns (ids, scores), not text. */
+    /**
+     * Source TAB target. A third field is dropped as {@link DropReason#EXTRA_COLUMN}, not guessed at: it may be
+     * an id or a score, or a TAB inside a sentence that shifted the columns.
+     */
     private static RawPair tsvPair(String line) {
         if (line == null) {
             return RawPair.dropped(DropReason.INVALID_UTF8);
@@ -67,8 +70,10 @@ final class CorpusReaders {
         if (tab < 0) {
             return RawPair.dropped(DropReason.MISSING_COLUMN);
         }
-        int end = line.indexOf('\t', tab + 1);
-        return RawPair.of(line.substring(0, tab), line.substring(tab + 1, end < 0 ? line.length() : end));
+        if (line.indexOf('\t', tab + 1) >= 0) {
+            return RawPair.dropped(DropReason.EXTRA_COLUMN);
+        }
+        return RawPair.of(line.substring(0, tab), line.substring(tab + 1));
     }
 
     /**

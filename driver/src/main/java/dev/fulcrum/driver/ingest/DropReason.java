@@ -7,6 +7,8 @@ package dev.fulcrum.driver.ingest;
 public enum DropReason {
     /** A TSV line without a TAB, a null cell in a table, a gettext entry without {@code msgstr}. */
     MISSING_COLUMN("missing column"),
+    /** A TSV line with more than two TAB-separated fields: which two are the pair is not known. */
+    EXTRA_COLUMN("extra column"),
     /**
      * Bytes not valid in the file's encoding (UTF-8, or the charset a gettext catalog declares), or text that
      * already holds U+FFFD: some earlier step lost bytes there.

@@ -22,7 +22,7 @@ public final class CheckpointWriter implements RoundListener {
     public void onRoundEnd(RoundReport report, RoundState state) throws IOException {
         TrainingCheckpoint.save(run.checkpoint(state.round()), state.model(), new TrainingCheckpoint.TrainerState(
                 state.round(), state.step(), state.knobs(),
-                Nd4j.createFromArray(state.updaterState()).reshape(1, -1)));
+                Nd4j.createFromArray(state.updaterState()).reshape(1, -1), state.learningRateScale()));
         run.pruneCheckpoints(keep);
     }
 }

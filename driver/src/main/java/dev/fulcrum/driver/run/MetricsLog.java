@@ -55,6 +55,10 @@ public final class MetricsLog implements RoundListener {
         line.put("overheadSeconds", finite(r.overheadSeconds()));
         line.put("elapsedSeconds", finite(r.elapsedSeconds()));
         line.put("knobs", r.knobs());
+        line.put("skippedSteps", r.skippedSteps());
+        line.put("excludedReplicas", r.excludedReplicas());
+        line.put("learningRateScale", state.learningRateScale());
+        line.put("rollback", state.rollback());
         line.put("replicas", r.replicas());
         line.put("attention", r.attention());
         line.put("decision", state.decision());

@@ -29,7 +29,13 @@ public final class RoundProgress implements RoundListener {
                 r.round(), r.rounds(), r.step(), r.epochs(), r.trainLoss(), r.validPerplexity(), figure(r.bleu()),
                 figure(r.chrf()), r.tokensPerSecond(), r.roundSeconds(),
                 100 * r.overheadSeconds() / Math.max(1e-9, r.roundSeconds()), eta(r));
-        if (!state.knobs().equals(r.knobs())) {
+        if (r.skippedSteps() > 0 || r.excludedReplicas() > 0) {
+            out.printf("  warning: %d step(s) skipped for a non-finite loss or gradient, %d replica(s) left out of"
+                    + " the average for a non-finite state%n", r.skippedSteps(), r.excludedReplicas());
+        }
+        if (state.rollback() != null) {
+            out.println("  warning: " + state.decision().reason());
+        } else if (!state.knobs().equals(r.knobs())) {
             out.println("  tuner: " + state.decision().reason());
         }
     }

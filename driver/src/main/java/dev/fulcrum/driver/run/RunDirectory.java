@@ -85,6 +85,20 @@ public record RunDirectory(Path root) {
         return Optional.empty();
     }
 
+    /**
+     * Renames a damaged checkpoint out of the way ({@code round-NNNNNN.damaged}, numbered if taken), so that the
+     * resumed run can write that round again while the damaged files stay for inspection.
+     *
+     * @return where it went
+     */
+    public Path moveAside(Path checkpoint) throws IOException {
+        Path aside = checkpoint.resolveSibling(checkpoint.getFileName() + ".damaged");
+        for (int n = 2; Files.exists(aside, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+            aside = checkpoint.resolveSibling(checkpoint.getFileName() + ".damaged-" + n);
+        }
+        return Files.move(checkpoint, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** Deletes all but the newest {@code keep} checkpoints. */
     public void pruneCheckpoints(int keep) throws IOException {
         List<Path> all = new ArrayList<>(checkpointsNewestFirst());

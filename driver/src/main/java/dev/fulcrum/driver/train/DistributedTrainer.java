@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.model.concurrent.NativeThreads;
@@ -41,35 +43,56 @@ public final class DistributedTrainer {
         this.driverThreads = driverThreads;
     }
 
-    /** Trains from {@code start} (round 0 = a fresh model) and returns the state after the last round. */
+    /**
+     * Trains from {@code start} (round 0 = a fresh model) and returns the state after the last round. A round
+     * that diverges is undone (see {@link DivergenceGuard}): the listeners then see the state it went back to.
+     */
     public RoundState train(RoundState start) {
         long began = System.nanoTime();
         RoundState state = start;
         float[] parameters = start.model().transformer().parameters().flat().toFloatVector();
+        DivergenceGuard guard = new DivergenceGuard(config.divergence(), start, parameters);
         for (int round = start.round() + 1; round <= config.rounds().rounds(); round++) {
             ParameterAveraging.Outcome outcome = averaging.round(round, parameters, state.updaterState(),
-                    state.step(), state.knobs(), config.rounds().stepsPerRound());
-            parameters = outcome.parameters();
-            TranslationModel model = state.model();
-            model.transformer().parameters().flat().assign(Nd4j.createFromArray(parameters).reshape(1, -1));
-            RoundReport report = validate(round, state, outcome, (System.nanoTime() - began) / 1e9);
-            Tuner.Decision decision = tuner.decide(report);
-            if (decision.settleGates()) {
-                decision = settleGates(model, outcome.updaterState(), decision);
-                parameters = model.transformer().parameters().flat().toFloatVector();
+                    state.step(), state.knobs(), config.rounds().stepsPerRound(), state.learningRateScale());
+            if (outcome.averaged()) {
+                parameters = outcome.parameters();
+                state.model().transformer().parameters().flat()
+                        .assign(Nd4j.createFromArray(parameters).reshape(1, -1));
             }
-            if (!decision.knobs().equals(state.knobs()) || decision.settleGates()) {
-                model = new TranslationModel(model.transformer(), model.vocabulary(), model.provenance()
-                        .withDecision(round + 1, decision.knobs(), tuner.policy() + ": " + decision.reason()));
+            double elapsed = (System.nanoTime() - began) / 1e9;
+            RoundReport report = outcome.averaged() ? validate(round, state, outcome, elapsed)
+                    : unvalidated(round, state, outcome, elapsed);
+            Optional<String> divergence = guard.divergence(report, outcome.averaged());
+            if (divergence.isPresent()) {
+                state = guard.rollBack(round, divergence.get(), state);
+                parameters = state.model().transformer().parameters().flat().toFloatVector();
+            } else {
+                state = tune(round, state, outcome, report);
+                parameters = state.model().transformer().parameters().flat().toFloatVector();
+                guard.accept(state, parameters, report.validNll(), state.decision().settleGates());
             }
-            state = new RoundState(model, outcome.updaterState(), round,
-                    state.step() + config.rounds().stepsPerRound(), decision, report.bestValidNll());
             notifyListeners(report, state);
             if (config.rounds().maxMinutes() > 0 && report.elapsedSeconds() >= 60 * config.rounds().maxMinutes()) {
                 break;
             }
         }
         return state;
+    }
+
+    /** The state after a round that did not diverge: the tuner's decision applied (knobs, settled gates). */
+    private RoundState tune(int round, RoundState before, ParameterAveraging.Outcome outcome, RoundReport report) {
+        TranslationModel model = before.model();
+        Tuner.Decision decision = tuner.decide(report);
+        if (decision.settleGates()) {
+            decision = settleGates(model, outcome.updaterState(), decision);
+        }
+        if (!decision.knobs().equals(before.knobs()) || decision.settleGates()) {
+            model = new TranslationModel(model.transformer(), model.vocabulary(), model.provenance()
+                    .withDecision(round + 1, decision.knobs(), tuner.policy() + ": " + decision.reason()));
+        }
+        return new RoundState(model, outcome.updaterState(), round, before.step() + config.rounds().stepsPerRound(),
+                decision, report.bestValidNll(), before.learningRateScale(), null);
     }
 
     /** Applies a settlement to the averaged model and optimiser state; the decision then names the open heads. */
@@ -89,10 +112,23 @@ public final class DistributedTrainer {
             quality = evaluator.quality(new BpeTokenizer(before.model().vocabulary()), validation.bleuSources(),
                     validation.bleuReferences(), config.decode(), config.eval().batchSize());
         }
+        return report(round, before, outcome, elapsedSeconds, loss.nll(), quality, loss.attention());
+    }
+
+    /** The report of a round that produced no average to validate. */
+    private RoundReport unvalidated(int round, RoundState before, ParameterAveraging.Outcome outcome,
+                                    double elapsedSeconds) {
+        return report(round, before, outcome, elapsedSeconds, Double.NaN,
+                new Evaluator.QualityReport(Double.NaN, Double.NaN, List.of()), Map.of());
+    }
+
+    private RoundReport report(int round, RoundState before, ParameterAveraging.Outcome outcome,
+                               double elapsedSeconds, double validNll, Evaluator.QualityReport quality,
+                               Map<String, double[]> attention) {
         return new RoundReport(round, config.rounds().rounds(), before.step() + config.rounds().stepsPerRound(),
                 outcome.meanLoss(), outcome.tokens(), outcome.roundSeconds(),
-                outcome.roundSeconds() - outcome.trainSeconds(), loss.nll(), quality.bleu(), quality.chrf(),
-                quality.hypotheses(), loss.attention(), before.knobs(), outcome.replicas(), elapsedSeconds,
+                outcome.roundSeconds() - outcome.trainSeconds(), validNll, quality.bleu(), quality.chrf(),
+                quality.hypotheses(), attention, before.knobs(), outcome.replicas(), elapsedSeconds,
                 before.bestValidNll());
     }
 

@@ -23,12 +23,22 @@ public final class ParameterAveraging {
     private final JavaRDD<int[][]> shares;
     private final ReplicaSpec spec;
 
-    /** The averaged state after a round, and what every replica did. */
+    /**
+     * The averaged state after a round, and what every replica did; parameters and optimiser state are
+     * {@code null} when no replica's state was finite (see {@link RoundSum}).
+     */
     public record Outcome(float[] parameters, float[] updaterState, List<RoundSum.ReplicaReport> replicas,
                           double broadcastSeconds, double roundSeconds) {
+        /** Mean training loss over the steps that were not skipped; NaN when every step was. */
         public double meanLoss() {
             double loss = replicas.stream().mapToDouble(RoundSum.ReplicaReport::lossSum).sum();
-            return loss / Math.max(1, replicas.stream().mapToInt(RoundSum.ReplicaReport::steps).sum());
+            int steps = replicas.stream().mapToInt(r -> r.steps() - r.skippedSteps()).sum();
+            return steps == 0 ? Double.NaN : loss / steps;
+        }
+
+        /** Whether the round produced an average: at least one replica's state was finite. */
+        public boolean averaged() {
+            return parameters != null;
         }
 
         public long tokens() {
@@ -60,15 +70,30 @@ public final class ParameterAveraging {
         this.spec = spec;
     }
 
+    /**
+     * Frees this run's replicas on the executors: one task per share, which Spark schedules where the share (and
+     * so its replica) is cached; a replica this misses is freed once idle (see {@link RunScopedCache}).
+     */
+    public void release() {
+        String runId = spec.runId();
+        spark.setJobDescription("free the replicas of a finished run");
+        shares.mapPartitions(pairs -> {
+            ReplicaCache.release(runId);
+            return java.util.Collections.<Integer>emptyIterator();
+        }, true).count();
+    }
+
     public int replicas() {
         return shares.getNumPartitions();
     }
 
-    public Outcome round(int round, float[] parameters, float[] updaterState, long step, Knobs knobs, int steps) {
+    /** One round from the given state; {@code learningRateScale} multiplies the schedule's rate (≤ 1). */
+    public Outcome round(int round, float[] parameters, float[] updaterState, long step, Knobs knobs, int steps,
+                         double learningRateScale) {
         long began = System.nanoTime();
         spark.setJobDescription("round " + round + ": broadcast the averaged model");
         Broadcast<Replica.Start> start = spark.broadcast(new Replica.Start(parameters, updaterState, step, knobs,
-                steps));
+                steps, learningRateScale));
         double broadcastSeconds = (System.nanoTime() - began) / 1e9;
         spark.setJobDescription("round " + round + ": " + steps + " steps on each of " + replicas()
                 + " replicas, then sum their parameters and optimiser states");

@@ -3,6 +3,7 @@ package dev.fulcrum.driver.train;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 
 import dev.fulcrum.model.train.Replica;
 
@@ -18,12 +19,17 @@ final class ReplicaCache {
     private ReplicaCache() {
     }
 
-    static Replica get(ReplicaSpec spec, int partition, Iterator<int[][]> pairs) {
-        return REPLICAS.get(spec.runId(), partition, () -> {
+    /** Runs {@code work} on run {@code spec}'s replica of {@code partition}, built from {@code pairs} if needed. */
+    static <R> R use(ReplicaSpec spec, int partition, Iterator<int[][]> pairs, Function<Replica, R> work) {
+        return REPLICAS.use(spec.runId(), partition, () -> {
             List<int[][]> share = new ArrayList<>();
             pairs.forEachRemaining(share::add);
-            return new Replica(spec.model(), spec.training(), share, partition,
-                    spec.parallelism().threads());
-        });
+            return new Replica(spec.model(), spec.training(), share, partition, spec.parallelism().threads());
+        }, work);
+    }
+
+    /** Frees the replicas of run {@code runId} held in this JVM: the run has ended. */
+    static void release(String runId) {
+        REPLICAS.release(runId);
     }
 }

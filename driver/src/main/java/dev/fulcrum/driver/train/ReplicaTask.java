@@ -22,13 +22,16 @@ final class ReplicaTask implements Function2<Integer, Iterator<int[][]>, Iterato
     @Override
     public Iterator<ReplicaUpdate> call(Integer partition, Iterator<int[][]> pairs) {
         NativeThreads.limit(spec.parallelism().nativeThreads());
-        Replica replica = ReplicaCache.get(spec, partition, pairs);
+        return ReplicaCache.use(spec, partition, pairs, replica -> train(partition, replica));
+    }
+
+    private Iterator<ReplicaUpdate> train(int partition, Replica replica) {
         if (!replica.hasData()) {
             return Collections.emptyIterator();
         }
         Replica.Result result = replica.train(start.value());
         return Collections.singletonList(new ReplicaUpdate(partition, result.parameters(), result.updaterState(),
-                result.lossSum(), result.tokens(), result.steps(), result.seconds(), SparkEnv.get().executorId(),
-                replica.droppedTooLong(), replica.stepsPerEpoch())).iterator();
+                result.lossSum(), result.tokens(), result.steps(), result.skippedSteps(), result.seconds(),
+                SparkEnv.get().executorId(), replica.droppedTooLong(), replica.stepsPerEpoch())).iterator();
     }
 }

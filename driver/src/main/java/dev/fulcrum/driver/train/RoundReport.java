@@ -26,6 +26,16 @@ public record RoundReport(int round, int rounds, long step, double trainLoss, lo
                           List<String> translations, Map<String, double[]> attention, Knobs knobs,
                           List<RoundSum.ReplicaReport> replicas, double elapsedSeconds, double bestValidNllBefore) {
 
+    /** Steps of the round skipped for a non-finite loss or gradient, all replicas. */
+    public int skippedSteps() {
+        return replicas.stream().mapToInt(RoundSum.ReplicaReport::skippedSteps).sum();
+    }
+
+    /** Replicas left out of the round's average because their state was not finite. */
+    public long excludedReplicas() {
+        return replicas.stream().filter(RoundSum.ReplicaReport::excluded).count();
+    }
+
     public double tokensPerSecond() {
         return tokens / Math.max(1e-9, roundSeconds);
     }

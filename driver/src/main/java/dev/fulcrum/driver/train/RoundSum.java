@@ -6,23 +6,35 @@ import java.util.List;
 
 /**
  * The running sum of replica updates that {@code treeAggregate} builds on the executors, so that the driver
- * receives one summed state per tree level instead of every replica's full state.
+ * receives one summed state per tree level instead of every replica's full state. A replica whose parameters or
+ * optimiser state are not finite is left out of the sum (and reported as excluded): one diverging replica must
+ * not poison the average of the others.
  */
 final class RoundSum implements Serializable {
     private float[] parameters;
     private float[] updaterState;
     private final List<ReplicaReport> replicas = new ArrayList<>();
+    private int summed;
 
-    /** What one replica did in a round (no parameters: those are summed). */
-    record ReplicaReport(int partition, String executor, double lossSum, long tokens, int steps, double seconds,
-                         int droppedTooLong, double stepsPerEpoch) implements Serializable {
+    /**
+     * What one replica did in a round (no parameters: those are summed). {@code lossSum} is over its steps that
+     * were not skipped; {@code excluded}: its state was not finite and is not in the average.
+     */
+    record ReplicaReport(int partition, String executor, double lossSum, long tokens, int steps, int skippedSteps,
+                         boolean excluded, double seconds, int droppedTooLong, double stepsPerEpoch)
+            implements Serializable {
     }
 
     RoundSum add(ReplicaUpdate update) {
-        parameters = addInto(parameters, update.parameters());
-        updaterState = addInto(updaterState, update.updaterState());
+        boolean finite = allFinite(update.parameters()) && allFinite(update.updaterState());
+        if (finite) {
+            parameters = addInto(parameters, update.parameters());
+            updaterState = addInto(updaterState, update.updaterState());
+            summed++;
+        }
         replicas.add(new ReplicaReport(update.partition(), update.executor(), update.lossSum(), update.tokens(),
-                update.steps(), update.seconds(), update.droppedTooLong(), update.stepsPerEpoch()));
+                update.steps(), update.skippedSteps(), !finite, update.seconds(), update.droppedTooLong(),
+                update.stepsPerEpoch()));
         return this;
     }
 
@@ -31,6 +43,7 @@ final class RoundSum implements Serializable {
             parameters = addInto(parameters, other.parameters);
             updaterState = addInto(updaterState, other.updaterState);
         }
+        summed += other.summed;
         replicas.addAll(other.replicas);
         return this;
     }
@@ -39,7 +52,7 @@ final class RoundSum implements Serializable {
         return replicas;
     }
 
-    /** The mean of the summed parameters; {@code null} when no replica trained. */
+    /** The mean of the summed parameters; {@code null} when no replica trained or none was finite. */
     float[] meanParameters() {
         return divided(parameters);
     }
@@ -52,11 +65,20 @@ final class RoundSum implements Serializable {
         if (sum == null) {
             return null;
         }
-        float inverse = 1f / replicas.size();
+        float inverse = 1f / summed;
         for (int i = 0; i < sum.length; i++) {
             sum[i] *= inverse;
         }
         return sum;
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float value : values) {
+            if (!Float.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Adds {@code values} into {@code sum} in place; the first addend is copied, never aliased. */

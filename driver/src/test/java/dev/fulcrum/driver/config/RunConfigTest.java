@@ -66,6 +66,30 @@ class RunConfigTest {
     }
 
     @Test
+    void divergenceSettingsAreValidated() {
+        RunConfig.Divergence divergence = RunConfig.defaults().divergence();
+        assertEquals(new RunConfig.Divergence(0.25, 3, 0.5), divergence);
+        for (String bad : List.of("train.divergenceTolerance=0", "train.rollbackFactor=1", "train.maxRollbacks=-1")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.load(null, List.of(bad)));
+            assertEquals(bad.substring(0, bad.indexOf('=')), e.key());
+        }
+    }
+
+    @Test
+    void changesSinceNameEveryChangedKeyAndWhichAFixedOneIs() {
+        RunConfig before = RunConfig.load(null, List.of("train.rounds=5", "corpus.train=a.tsv"));
+        RunConfig after = RunConfig.load(null, List.of("train.rounds=9", "corpus.train=b.tsv", "model.heads=8",
+                "train.seed=7", "train.peakLearningRate=1e-3", "output.dir=elsewhere"));
+
+        assertEquals(List.of("corpus.train = a.tsv → b.tsv", "model.heads = 4 → 8", "train.rounds = 5 → 9",
+                "train.seed = 42 → 7"), after.changesSince(before).stream().map(Object::toString).sorted().toList(),
+                "1e-3 is the default 0.001; output.dir may move");
+        assertEquals(List.of("model.heads", "train.seed"), after.changesSince(before).stream()
+                .filter(RunConfig.Change::fixed).map(RunConfig.Change::key).sorted().toList());
+        assertEquals(List.of(), before.changesSince(before));
+    }
+
+    @Test
     void tunerSectionDefaultsToDualAscentAndIsValidated() {
         RunConfig.TunerSettings tuner = RunConfig.defaults().tuner();
         assertEquals("dual-ascent", tuner.policy());

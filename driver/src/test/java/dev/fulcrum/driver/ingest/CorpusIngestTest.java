@@ -64,16 +64,18 @@ class CorpusIngestTest {
                 utf8("  Hello \t Bonjour  \n"),
                 utf8("cafe\u0301\tcafé\n"),
                 utf8("café\tcafé\n"),
-                utf8("a\tb\tthird column ignored\n"),
+                utf8("a\tb\tthird column: an id, a score, or a TAB in a sentence\n"),
+                utf8("\u202Bright\u202C\u200B-to-left\tde droite\u200F \u2067à gauche\u2069\n"),
                 utf8("tab \u00a0 and\u2003spaces\tespaces\n"));
 
         IngestResult result = CorpusIngest.ingest(spark, tsv.toString(), ANY_GARBAGE);
 
-        assertEquals(List.of("Hello|Bonjour", "café|café", "a|b", "tab and spaces|espaces"), pairs(result));
-        assertCounts(result.report(), 4, Map.of(DropReason.MISSING_COLUMN, 1L, DropReason.INVALID_UTF8, 2L,
-                DropReason.CONTROL_CHARACTERS, 2L, DropReason.EMPTY_SIDE, 1L, DropReason.OVER_LONG, 1L,
-                DropReason.DUPLICATE, 2L));
-        assertEquals(13, result.report().read(), "every line read is kept or dropped");
+        assertEquals(List.of("Hello|Bonjour", "café|café", "right-to-left|de droite à gauche",
+                "tab and spaces|espaces"), pairs(result), "zero-width and bidi controls removed");
+        assertCounts(result.report(), 4, Map.of(DropReason.MISSING_COLUMN, 1L, DropReason.EXTRA_COLUMN, 1L,
+                DropReason.INVALID_UTF8, 2L, DropReason.CONTROL_CHARACTERS, 2L, DropReason.EMPTY_SIDE, 1L,
+                DropReason.OVER_LONG, 1L, DropReason.DUPLICATE, 2L));
+        assertEquals(14, result.report().read(), "every line read is kept or dropped");
     }
 
     @Test
@@ -182,6 +184,18 @@ class CorpusIngestTest {
         assertTrue(error.getMessage().contains("ingest.maxBadFraction = 0.5"), error.getMessage());
         assertTrue(error.getMessage().contains("3 rows read, 1 kept, 2 dropped"), error.getMessage());
         assertTrue(error.getMessage().contains("missing column       2"), error.getMessage());
+    }
+
+    /** Issue 16, item 6: with every row tolerated as bad, a corpus of bad rows used to fail much later, obscurely. */
+    @Test
+    void aCorpusWithNoUsablePairIsAnErrorEvenWhenAllRowsMayBeBad() throws IOException {
+        Path tsv = write("all-bad.tsv", utf8("bad\nworse\ta\tb\n"));
+
+        CorpusException error = assertThrows(CorpusException.class,
+                () -> CorpusIngest.ingest(spark, tsv.toString(), IngestOptions.defaults().withLimits(400, 1.0)));
+        assertTrue(error.getMessage().startsWith("no usable pairs in corpus " + tsv + ": all 2 rows were dropped"),
+                error.getMessage());
+        assertTrue(error.getMessage().contains("extra column         1"), error.getMessage());
     }
 
     @Test

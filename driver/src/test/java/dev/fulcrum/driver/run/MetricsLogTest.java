@@ -25,7 +25,7 @@ class MetricsLogTest {
     private static final Knobs AFTER = new Knobs(0.3, 0.1, 0.9, 0, 0);
 
     private static RoundState after(RoundReport report, Tuner.Decision decision) {
-        return new RoundState(null, new float[0], report.round(), report.step(), decision, report.bestValidNll());
+        return new RoundState(null, new float[0], report.round(), report.step(), decision, report.bestValidNll(), 1.0, null);
     }
 
     @Test

@@ -22,7 +22,7 @@ class RoundProgressTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         RoundReport report = report(KNOBS, Map.of());
         new RoundProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0)
-                .onRoundEnd(report, new RoundState(null, new float[0], 1, 20, decision, 2.0));
+                .onRoundEnd(report, new RoundState(null, new float[0], 1, 20, decision, 2.0, 1.0, null));
         return bytes.toString(StandardCharsets.UTF_8);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RunScopedCacheTest {
-    private static final int RUNS = 60;
+    private static final int RUNS = 60; // enough for new keys to share hash bins with evicted ones
 
     /** Stands in for a replica: counts how many were built and remembers whether it was closed. */
     private static final class Value implements AutoCloseable {
@@ -34,47 +35,75 @@ class RunScopedCacheTest {
     }
 
     @Test
-    void eachRunKeepsOneValuePerPartitionAndClosesTheRunBefore() {
+    void runsKeepTheirOwnValuesUntilReleased() {
         RunScopedCache<Value> cache = new RunScopedCache<>();
-        List<Value> previous = List.of();
-        // Many runs, so that some new keys share a hash bin with the evicted ones (that case once lost values).
-        for (int run = 0; run < RUNS; run++) {
-            String runId = "run-" + run;
-            List<Value> current = new ArrayList<>();
-            for (int partition = 0; partition < 2; partition++) {
-                Value value = cache.get(runId, partition, Value::new);
-                assertSame(value, cache.get(runId, partition, Value::new), runId + " partition " + partition
-                        + ": a second lookup in the same run returns the cached value");
-                current.add(value);
-            }
-            assertEquals(2, cache.size(), "only " + runId + "'s values are kept");
-            previous.forEach(value -> assertTrue(value.closed, "an earlier run's value is closed"));
-            current.forEach(value -> assertTrue(!value.closed, "the current run's values stay open"));
-            previous = current;
+        Value first = cache.use("run-a", 0, Value::new, value -> value);
+        Value second = cache.use("run-b", 0, Value::new, value -> value);
+        assertSame(first, cache.use("run-a", 0, Value::new, value -> value), "run-b did not evict run-a's value");
+        assertSame(second, cache.use("run-b", 0, Value::new, value -> value));
+        assertEquals(2, cache.size());
+
+        cache.release("run-a");
+        assertTrue(first.closed);
+        assertTrue(!second.closed);
+        assertEquals(1, cache.size());
+    }
+
+    @Test
+    void idleValuesAreClosedButNeverWhileInUse() throws Exception {
+        RunScopedCache<Value> cache = new RunScopedCache<>(Duration.ofMillis(50));
+        Value idle = cache.use("idle-run", 0, Value::new, value -> value);
+        CountDownLatch inUse = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        ExecutorService task = Executors.newSingleThreadExecutor();
+        try {
+            Future<Value> busy = task.submit(() -> cache.use("busy-run", 0, Value::new, value -> {
+                inUse.countDown();
+                await(finish);
+                return value;
+            }));
+            inUse.await();
+            Thread.sleep(120);
+            Value other = cache.use("new-run", 0, Value::new, value -> value);
+            assertTrue(idle.closed, "idle longer than the limit: closed");
+            finish.countDown();
+            assertTrue(!busy.get().closed, "in use for longer than the limit, but in use: kept");
+            assertTrue(!other.closed);
+            cache.release("busy-run");
+            assertTrue(busy.get().closed);
+        } finally {
+            task.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     @Test
-    void concurrentTasksOfANewRunFinish() {
-        RunScopedCache<Value> cache = new RunScopedCache<>();
+    void concurrentTasksOfManyRunsFinish() {
+        RunScopedCache<Value> cache = new RunScopedCache<>(Duration.ZERO); // every lookup evicts what is idle
         ExecutorService tasks = Executors.newFixedThreadPool(2);
         try {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 for (int run = 0; run < RUNS; run++) {
                     String runId = "run-" + run;
                     int before = Value.BUILT.get();
-                    List<Future<Value>> lookups = new ArrayList<>();
+                    List<Future<Boolean>> lookups = new ArrayList<>();
                     for (int partition = 0; partition < 2; partition++) {
                         int p = partition;
-                        lookups.add(tasks.submit(() -> cache.get(runId, p, Value::new)));
+                        lookups.add(tasks.submit(() -> cache.use(runId, p, Value::new, value -> !value.closed)));
                     }
-                    for (Future<Value> lookup : lookups) {
-                        assertTrue(!lookup.get().closed, runId);
+                    for (Future<Boolean> lookup : lookups) {
+                        assertTrue(lookup.get(), runId + ": a value is open while a task uses it");
                     }
                     assertEquals(2, Value.BUILT.get() - before, runId + ": one value built per partition");
-                    assertEquals(2, cache.size(), runId);
                 }
-            }, "the tasks of a new run deadlocked while evicting the previous run");
+            }, "concurrent tasks deadlocked while evicting idle values");
         } finally {
             tasks.shutdownNow();
         }

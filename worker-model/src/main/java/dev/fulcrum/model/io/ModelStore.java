@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import dev.fulcrum.model.Provenance;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.text.BpeModel;
+import dev.fulcrum.model.transformer.ParameterCount;
 import dev.fulcrum.model.transformer.Transformer;
 
 /**
@@ -51,6 +52,9 @@ public final class ModelStore {
         ModelDescription description = ModelDescription.read(dir.resolve(MODEL));
         BpeModel vocabulary = readVocabulary(dir.resolve(VOCABULARY));
         Provenance provenance = ProvenanceFile.read(dir.resolve(PROVENANCE));
+        // Before building: model.json alone decides how much the graphs allocate.
+        ParamsFile.requireShape(dir.resolve(PARAMS), description.dataType(),
+                ParameterCount.of(description.config(), description.headPlan()));
         Transformer transformer = description.newTransformer();
         ParamsFile.read(dir.resolve(PARAMS), transformer.parameters().flat());
         try {

@@ -39,6 +39,9 @@ final class ParamsFile {
             @Override
             void put(INDArray values, ByteBuffer buffer) {
                 float[] array = values.toFloatVector();
+                for (float value : array) {
+                    requireFinite(value);
+                }
                 buffer.asFloatBuffer().put(array);
                 buffer.position(buffer.position() + array.length * width);
             }
@@ -54,6 +57,9 @@ final class ParamsFile {
             @Override
             void put(INDArray values, ByteBuffer buffer) {
                 double[] array = values.toDoubleVector();
+                for (double value : array) {
+                    requireFinite(value);
+                }
                 buffer.asDoubleBuffer().put(array);
                 buffer.position(buffer.position() + array.length * width);
             }
@@ -80,6 +86,13 @@ final class ParamsFile {
 
         abstract INDArray take(ByteBuffer buffer, int count);
 
+        /** A model or checkpoint with a NaN or infinity is worse than none: its writer fails, the old one stays. */
+        static void requireFinite(double value) {
+            if (!Double.isFinite(value)) {
+                throw new NonFiniteValueException(value);
+            }
+        }
+
         static ElementType of(DataType dataType) {
             return Arrays.stream(values()).filter(t -> t.dataType == dataType).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("parameters of type " + dataType
@@ -105,6 +118,20 @@ final class ParamsFile {
                 type.put(slice(flat, start, Math.min(count, start + CHUNK)), buffer);
                 writeFully(channel, buffer.flip());
             }
+        }
+    }
+
+    /**
+     * Checks the header and size of the file against a model of {@code count} values of {@code dataType}, before
+     * anything of that size is allocated.
+     *
+     * @throws ModelFormatException if the header is not ours, or type, count or size do not match
+     */
+    static void requireShape(Path file, DataType dataType, long count) throws IOException {
+        ElementType type = ElementType.of(dataType);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            requireHeader(file, readFully(file, channel, ByteBuffer.allocate(HEADER_BYTES)), type, count);
+            requireSize(file, channel.size(), type, count);
         }
     }
 

@@ -28,13 +28,33 @@ public final class PreTokenizer {
     }
 
     /**
-     * Unicode NFC, unpaired surrogates replaced by U+FFFD (they are not text and have no UTF-8 form), every run
-     * of white space (Java white space or a Unicode space separator: tabs, newlines, no-break spaces...)
-     * collapsed to one space, and no leading or trailing space. Idempotent; {@code decode(encode(s))} equals
-     * {@code normalize(s)}.
+     * Unicode NFC, unpaired surrogates replaced by U+FFFD (they are not text and have no UTF-8 form), invisible
+     * formatting removed ({@link #isInvisibleFormatting}), every run of white space (Java white space or a Unicode
+     * space separator: tabs, newlines, no-break spaces...) collapsed to one space, and no leading or trailing
+     * space. Idempotent; {@code decode(encode(s))} equals {@code normalize(s)}.
      */
     public static String normalize(String text) {
-        return collapseWhitespace(Normalizer.normalize(withoutLoneSurrogates(text), Normalizer.Form.NFC));
+        return collapseWhitespace(Normalizer.normalize(withoutInvisibleFormatting(withoutLoneSurrogates(text)),
+                Normalizer.Form.NFC));
+    }
+
+    /**
+     * Zero-width spaces, the byte-order mark and bidirectional controls: invisible, they split or join words
+     * where the eye sees none, so the same word would get other subwords (and a model would learn to emit
+     * them). ZWJ and ZWNJ (U+200D, U+200C) stay: they change how Persian, Indic scripts and emoji read.
+     */
+    static boolean isInvisibleFormatting(int c) {
+        return c == 0x200B || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || c == 0x2060
+                || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x061C;
+    }
+
+    private static String withoutInvisibleFormatting(String text) {
+        if (text.chars().noneMatch(PreTokenizer::isInvisibleFormatting)) {
+            return text;
+        }
+        StringBuilder visible = new StringBuilder(text.length());
+        text.codePoints().filter(c -> !isInvisibleFormatting(c)).forEach(visible::appendCodePoint);
+        return visible.toString();
     }
 
     /**

@@ -29,14 +29,20 @@ public final class Replica implements AutoCloseable {
     private final BatchStream stream;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.daemon("fulcrum-replica"));
 
-    /** What a round starts from: the averaged parameters and optimiser state, and the global step. */
-    public record Start(float[] parameters, float[] updaterState, long step, Knobs knobs, int steps)
-            implements java.io.Serializable {
+    /**
+     * What a round starts from: the averaged parameters and optimiser state, the global step, and the factor on
+     * the schedule's learning rate (below 1 after the driver rolled a diverged run back).
+     */
+    public record Start(float[] parameters, float[] updaterState, long step, Knobs knobs, int steps,
+                        double learningRateScale) implements java.io.Serializable {
     }
 
-    /** This replica's state after the round, and what it did. */
+    /**
+     * This replica's state after the round, and what it did; {@code lossSum} is over the steps that were not
+     * skipped (see {@link TrainingStep#fit}).
+     */
     public record Result(float[] parameters, float[] updaterState, double lossSum, long tokens, int steps,
-                         double seconds) {
+                         int skippedSteps, double seconds) {
     }
 
     /**
@@ -91,9 +97,11 @@ public final class Replica implements AutoCloseable {
         INDArray updaterState = Nd4j.createFromArray(start.updaterState());
         model.parameters().flat().assign(parameters.reshape(1, -1));
         step.restore(start.step(), updaterState.reshape(1, -1));
+        step.scaleLearningRate(start.learningRateScale());
         NativeMemory.release(java.util.List.of(parameters, updaterState));
         double lossSum = 0;
         long tokens = 0;
+        int skipped = 0;
         int workers = step.workers();
         for (int i = 0; i < start.steps(); i++) {
             List<MultiDataSet> batches = new java.util.ArrayList<>(workers);
@@ -101,9 +109,14 @@ public final class Replica implements AutoCloseable {
                 batches.add(stream.at(step.step() * workers + k));
                 tokens += Batcher.realTokens(batches.get(k));
             }
-            lossSum += step.fit(batches, start.knobs()).loss();
+            TrainingStep.Outcome outcome = step.fit(batches, start.knobs());
+            if (outcome.skipped()) {
+                skipped++;
+            } else {
+                lossSum += outcome.loss();
+            }
         }
         return new Result(model.parameters().flat().toFloatVector(), step.updaterState().toFloatVector(), lossSum,
-                tokens, start.steps(), (System.nanoTime() - began) / 1e9);
+                tokens, start.steps(), skipped, (System.nanoTime() - began) / 1e9);
     }
 }

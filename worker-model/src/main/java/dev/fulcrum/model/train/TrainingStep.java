@@ -45,6 +45,7 @@ public final class TrainingStep implements AutoCloseable {
     private final GradientUpdater<?> updater;
     private final long replica;
     private long step;
+    private double learningRateScale = 1;
 
     public TrainingStep(Transformer model, TrainingConfig config) {
         this(model, config, 0);
@@ -95,8 +96,11 @@ public final class TrainingStep implements AutoCloseable {
                 .epsilon(TrainingConfig.ADAM_EPSILON).build();
     }
 
-    /** Result of one step: the training loss (smoothed CE + penalties) and the pre-clipping gradient norm. */
-    public record Outcome(double loss, double gradientNorm) {
+    /**
+     * Result of one step: the training loss (smoothed CE + penalties), the pre-clipping gradient norm, and
+     * whether the step was skipped because either was not finite.
+     */
+    public record Outcome(double loss, double gradientNorm, boolean skipped) {
     }
 
     /** How many minibatches one step takes: one per worker. */
@@ -109,21 +113,51 @@ public final class TrainingStep implements AutoCloseable {
         return fit(List.of(batch), knobs);
     }
 
-    /** Trains on {@link #workers()} minibatches at once, one per worker, as one step of one model. */
+    /**
+     * Trains on {@link #workers()} minibatches at once, one per worker, as one step of one model. A step whose
+     * loss or gradient norm is not finite changes neither the parameters nor the optimiser state (one bad
+     * minibatch must not poison the model, and clipping cannot repair a NaN); it still counts as a step, so the
+     * schedule and the data order stay those of a run without the fault.
+     */
     public Outcome fit(List<? extends MultiDataSet> batches, Knobs knobs) {
         long start = System.nanoTime();
+        FaultInjection.failIfArmed(replica, step);
         double loss = computeGradients(batches, knobs);
         INDArray gradient = gradient();
+        FaultInjection.apply(FaultInjection.Target.GRADIENT, replica, step, gradient);
         double norm = gradient.norm2Number().doubleValue();
+        boolean skipped = !Double.isFinite(loss) || !Double.isFinite(norm);
+        if (!skipped) {
+            update(gradient, norm);
+        }
+        FaultInjection.apply(FaultInjection.Target.PARAMETERS, replica, step, model.parameters().flat());
+        step++;
+        NativeMemory.collectAfterStep(start);
+        return new Outcome(loss, norm, skipped);
+    }
+
+    /** Clips the gradient to {@code clipNorm}, turns it into Adam's update (in place) and applies it. */
+    private void update(INDArray gradient, double norm) {
         if (config.clipNorm() > 0 && norm > config.clipNorm()) {
             gradient.muli(config.clipNorm() / norm);
         }
         updater.applyUpdater(gradient, (int) step, 0); // the gradient now holds the update
+        if (learningRateScale != 1) {
+            gradient.muli(learningRateScale); // Adam's update is linear in its learning rate
+        }
         gateUpdates.forEach(update -> update.muli(config.gateLearningRateScale()));
         model.parameters().flat().subi(gradient);
-        step++;
-        NativeMemory.collectAfterStep(start);
-        return new Outcome(loss, norm);
+    }
+
+    /**
+     * Multiplies the schedule's learning rate by {@code scale} from the next step on: what the driver lowers
+     * after rolling a diverged run back.
+     */
+    public void scaleLearningRate(double scale) {
+        if (!(scale > 0 && scale <= 1)) {
+            throw new IllegalArgumentException("learning-rate scale " + scale + " is not in (0, 1]");
+        }
+        learningRateScale = scale;
     }
 
     /**
@@ -215,7 +249,7 @@ public final class TrainingStep implements AutoCloseable {
 
     /** Learning rate the next step will use. */
     public double learningRate() {
-        return config.learningRate(step);
+        return config.learningRate(step) * learningRateScale;
     }
 
     /** Optimisation steps taken so far (drives the learning-rate schedule). */

@@ -6,6 +6,7 @@ import static dev.fulcrum.model.io.ModelLayout.PARAMS;
 import static dev.fulcrum.model.io.ModelLayout.VOCABULARY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.fulcrum.model.TranslationModel;
+import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.text.BpeLearner;
 import dev.fulcrum.model.text.PreTokenizer;
 import dev.fulcrum.model.transformer.HeadPlan;
@@ -142,6 +144,24 @@ class ModelStoreDamageTest {
         reseal();
 
         assertRejected(PARAMS, "holds 3710 parameters, the model described by model.json has");
+    }
+
+    /**
+     * Issue 16, item 7: a small model.json within the configuration's bounds describing a huge model is refused by
+     * its parameter count before any graph is built (building it would allocate over 60 GB).
+     */
+    @Test
+    void aHugeModelDescriptionIsRefusedBeforeAnythingIsBuilt() throws IOException {
+        ModelConfig small = TinyModels.CONFIG;
+        ModelConfig huge = new ModelConfig(1_000_000, 8192, 4, 32_768, 6, 6, small.dropout(),
+                small.labelSmoothing(), small.maxLength(), small.normalization(), small.sinkhornIterations(),
+                small.headGates());
+        new ModelDescription(ModelDescription.FORMAT, ModelLayout.FORMAT_VERSION, huge, HeadPlan.FULL, DataType.FLOAT)
+                .write(dir.resolve(MODEL));
+        reseal();
+
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> assertRejected(PARAMS, "the model described by model.json has"));
     }
 
     @Test

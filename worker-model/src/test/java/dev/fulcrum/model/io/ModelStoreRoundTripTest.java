@@ -188,6 +188,20 @@ class ModelStoreRoundTripTest {
         assertSameModel(TinyModels.model(1, DataType.FLOAT), ModelStore.load(elsewhere));
     }
 
+    /** Issue 16, item 1: a diverged model must never replace a good one. */
+    @Test
+    void aNonFiniteModelIsNeverWritten() throws IOException {
+        Path dir = directory.resolve("model");
+        TranslationModel good = TinyModels.model(1, DataType.FLOAT);
+        ModelStore.save(good, dir);
+        TranslationModel diverged = TinyModels.model(2, DataType.FLOAT);
+        diverged.transformer().parameters().flat().putScalar(5, Float.NaN);
+
+        assertThrows(NonFiniteValueException.class, () -> ModelStore.save(diverged, dir));
+        assertSameModel(good, ModelStore.load(dir));
+        assertEquals(List.of("model"), fileNames(directory), "no staging directory left behind");
+    }
+
     @Test
     void archiveRoundTripGivesTheSameModelAndTheSameBytesEachTime() throws IOException {
         TranslationModel saved = TinyModels.model(3, DataType.FLOAT);

@@ -26,7 +26,7 @@ class TrainingCheckpointTest {
     private static TrainerState state(TranslationModel model) {
         long length = 2 * model.transformer().parameters().size();
         INDArray updater = Nd4j.linspace(DataType.FLOAT, -1, 1e-4, length).reshape(1, length);
-        return new TrainerState(4, 120, KNOBS, updater);
+        return new TrainerState(4, 120, KNOBS, updater, 0.5);
     }
 
     @Test
@@ -39,21 +39,45 @@ class TrainingCheckpointTest {
         assertEquals(4, loaded.state().round());
         assertEquals(120, loaded.state().step());
         assertEquals(KNOBS, loaded.state().knobs());
+        assertEquals(0.5, loaded.state().learningRateScale());
         assertArrayEquals(state.updaterState().toFloatVector(), loaded.state().updaterState().toFloatVector());
         TinyModels.assertSameModel(model, ModelStore.load(dir.resolve("round-0004/model")));
     }
 
+    /**
+     * A checkpoint of a tiny model in {@code dir/ck} whose index has its first match of {@code pattern} replaced
+     * by {@code replacement} (which must change it).
+     */
+    private static Path withEditedIndex(Path dir, String pattern, String replacement) throws IOException {
+        TranslationModel model = TinyModels.model(3, DataType.FLOAT);
+        Path checkpoint = dir.resolve("ck");
+        TrainingCheckpoint.save(checkpoint, model, state(model));
+        Path index = checkpoint.resolve(ModelLayout.MANIFEST);
+        String current = Files.readString(index);
+        String edited = current.replaceFirst(pattern, replacement);
+        assertNotEquals(current, edited);
+        Files.writeString(index, edited);
+        return checkpoint;
+    }
+
     @Test
     void anIndexWrittenBeforeTheDecoderGateScaleExistedLoadsWithEvenGates(@TempDir Path dir) throws IOException {
-        TranslationModel model = TinyModels.model(3, DataType.FLOAT);
-        TrainingCheckpoint.save(dir.resolve("round-0004"), model, state(model));
-        Path index = dir.resolve("round-0004").resolve(ModelLayout.MANIFEST);
-        String current = Files.readString(index);
-        String older = current.replaceFirst(",\\s*\"decoderGateScale\"\\s*:\\s*[0-9.]+", "");
-        assertNotEquals(current, older);
-        Files.writeString(index, older);
+        Path older = withEditedIndex(dir, ",\\s*\"decoderGateScale\"\\s*:\\s*[0-9.]+", "");
+        assertEquals(KNOBS, TrainingCheckpoint.load(older).state().knobs());
+    }
 
-        assertEquals(KNOBS, TrainingCheckpoint.load(dir.resolve("round-0004")).state().knobs());
+    /** Issue 16, item 4: the index is read before any checksum can vouch for it. */
+    @Test
+    void anIndexWithAnImpossibleUpdaterLengthIsRefused(@TempDir Path dir) throws IOException {
+        Path crafted = withEditedIndex(dir, "\"updaterLength\"\\s*:\\s*[0-9]+", "\"updaterLength\" : 4000000000000");
+        ModelFormatException refused = assertThrows(ModelFormatException.class, () -> TrainingCheckpoint.load(crafted));
+        assertTrue(refused.getMessage().contains("4000000000000"), refused.getMessage());
+    }
+
+    @Test
+    void anIndexWrittenBeforeRollbacksExistedRunsAtTheSchedulesRate(@TempDir Path dir) throws IOException {
+        Path older = withEditedIndex(dir, ",\\s*\"learningRateScale\"\\s*:\\s*[0-9.]+", "");
+        assertEquals(1.0, TrainingCheckpoint.load(older).state().learningRateScale());
     }
 
     @Test

@@ -15,6 +15,15 @@ class PreTokenizerTest {
         assertEquals("", PreTokenizer.normalize(" \t "));
     }
 
+    /** Issue 16, item 6: invisible characters would give the same word other subwords. */
+    @Test
+    void normalizeRemovesZeroWidthAndBidiControlsButKeepsJoiners() {
+        assertEquals("file name", PreTokenizer.normalize("\uFEFFfile\u200B \u202Ename\u202C\u2066\u2069\u200E"));
+        assertEquals("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645",
+                PreTokenizer.normalize("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645\u200F"), "ZWNJ is Persian spelling");
+        assertEquals("\uD83D\uDC69\u200D\uD83D\uDCBB", PreTokenizer.normalize("\uD83D\uDC69\u200D\uD83D\uDCBB"));
+    }
+
     @Test
     void normalizeReplacesLoneSurrogatesButKeepsPairs() {
         assertEquals("a\uFFFDb\uFFFD😀", PreTokenizer.normalize("a\uD800b\uDC00😀"));
