@@ -1,5 +1,6 @@
 package dev.fulcrum.driver.ingest;
 
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -65,25 +66,53 @@ final class CorpusFiles {
     }
 
     /**
-     * The file itself, or the files of the directory tree, sorted, without those hidden by a name starting with
-     * '.' or '_' (Hadoop's convention: checksums, {@code _SUCCESS}, {@code .git/}).
+     * The files a text corpus path stands for, as one Hadoop path list: the readers and the detection above see
+     * the same files, subdirectories and glob matches included.
+     */
+    static String textFiles(SparkSession spark, String path) {
+        requireExists(spark, path);
+        return pathList(visibleFiles(spark, path).stream().map(Path::toString).toList());
+    }
+
+    /** Paths joined for Hadoop, which splits a path list at commas: a path holding one is refused. */
+    static String pathList(List<String> paths) {
+        for (String path : paths) {
+            if (path.contains(",")) {
+                throw new CorpusException("corpus file path with a comma (Hadoop path lists split there): " + path);
+            }
+        }
+        return String.join(",", paths);
+    }
+
+    /**
+     * The files of the path — a file, a directory tree, or a glob's matches (each a file or a tree) — sorted,
+     * without those hidden by a name starting with '.' or '_' (Hadoop's convention: checksums, {@code _SUCCESS},
+     * {@code .git/}).
      */
     private static List<Path> visibleFiles(SparkSession spark, String path) {
         try {
             FileSystem fs = fileSystem(spark, path);
-            Path root = fs.makeQualified(new Path(path));
             Set<Path> files = new TreeSet<>();
-            RemoteIterator<LocatedFileStatus> listing = fs.listFiles(root, true);
-            while (listing.hasNext()) {
-                Path file = listing.next().getPath();
-                if (visibleBelow(file, root.depth())) {
-                    files.add(file);
+            for (FileStatus match : matches(fs, path)) {
+                Path root = fs.makeQualified(match.getPath());
+                RemoteIterator<LocatedFileStatus> listing = fs.listFiles(root, true);
+                while (listing.hasNext()) {
+                    Path file = listing.next().getPath();
+                    if (visibleBelow(file, root.depth())) {
+                        files.add(file);
+                    }
                 }
             }
             return new ArrayList<>(files);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + path, e);
         }
+    }
+
+    /** What the path names: itself, or what its glob pattern matches; none when nothing is there. */
+    private static FileStatus[] matches(FileSystem fs, String path) throws IOException {
+        FileStatus[] matches = fs.globStatus(new Path(path));
+        return matches == null ? new FileStatus[0] : matches;
     }
 
     private static boolean visibleBelow(Path file, int rootDepth) {
@@ -97,7 +126,7 @@ final class CorpusFiles {
 
     private static boolean exists(SparkSession spark, String path) {
         try {
-            return fileSystem(spark, path).exists(new Path(path));
+            return matches(fileSystem(spark, path), path).length > 0;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }

@@ -53,8 +53,8 @@ final class CorpusReaders {
     }
 
     private static Dataset<Row> tsv(SparkSession spark, String path) {
-        CorpusFiles.requireExists(spark, path);
-        JavaRDD<Row> rows = lines(spark, path).map(line -> tsvPair(line.text()).toRow(line.origin(), line.offset()));
+        JavaRDD<Row> rows = lines(spark, CorpusFiles.textFiles(spark, path))
+                .map(line -> tsvPair(line.text()).toRow(line.origin(), line.offset()));
         return spark.createDataFrame(rows, RawPair.SCHEMA);
     }
 
@@ -109,13 +109,8 @@ final class CorpusReaders {
 
     /** Whole files, since gettext entries span lines; each catalog is parsed by its extension. */
     private static Dataset<Row> gettext(SparkSession spark, String path) {
-        List<String> catalogs = CorpusFiles.catalogs(spark, path);
-        for (String catalog : catalogs) {
-            if (catalog.contains(",")) {
-                throw new CorpusException("catalog path with a comma (Hadoop path lists split there): " + catalog);
-            }
-        }
-        JavaRDD<Row> rows = context(spark).binaryFiles(String.join(",", catalogs)).flatMap(file -> {
+        String catalogs = CorpusFiles.pathList(CorpusFiles.catalogs(spark, path));
+        JavaRDD<Row> rows = context(spark).binaryFiles(catalogs).flatMap(file -> {
             String origin = file._1();
             byte[] bytes = file._2().toArray();
             List<RawPair> pairs = origin.toLowerCase(Locale.ROOT).endsWith(".mo")

@@ -18,8 +18,9 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The round loop on the driver: average (see {@link ParameterAveraging}), validate, let the tuner choose the
- * next knobs, hand the round to the listeners (progress, metrics, checkpoint). Stops after
+ * The round loop on the driver: average (see {@link ParameterAveraging}), validate, undo the round if it diverged
+ * (see {@link DivergenceGuard}) or else let the tuner choose the next knobs, hand the round to the listeners
+ * (progress, metrics, checkpoint). Stops after
  * {@code train.rounds} rounds or the first round that crosses {@code train.maxMinutes}.
  */
 public final class DistributedTrainer {

@@ -198,6 +198,24 @@ class CorpusIngestTest {
         assertTrue(error.getMessage().contains("extra column         1"), error.getMessage());
     }
 
+    /** Issue 16, item 6: detection looked into subdirectories, the reader did not and failed; globs were refused. */
+    @Test
+    void aTsvTreeWithSubdirectoriesAndAGlobAreRead() throws IOException {
+        write("tree/a.tsv", utf8("one\tun\n"));
+        write("tree/more/b.tsv", utf8("two\tdeux\n"));
+        write("tree/_SUCCESS", new byte[0]);
+        write("tree/.b.tsv.crc", utf8("hidden\n"));
+
+        assertEquals(List.of("one|un", "two|deux"),
+                pairs(CorpusIngest.ingest(spark, dir.resolve("tree").toString(), ANY_GARBAGE)));
+        assertEquals(List.of("one|un", "two|deux"),
+                pairs(CorpusIngest.ingest(spark, dir.resolve("tree") + "/{a.tsv,more}", ANY_GARBAGE)));
+        assertEquals(List.of("two|deux"),
+                pairs(CorpusIngest.ingest(spark, dir.resolve("tree") + "/m*/*.tsv", ANY_GARBAGE)));
+        assertThrows(CorpusException.class,
+                () -> CorpusIngest.ingest(spark, dir.resolve("tree") + "/z*.tsv", ANY_GARBAGE), "a glob matching nothing");
+    }
+
     @Test
     void missingOrUnrecognisableCorpusIsAClearError() throws IOException {
         String missing = dir.resolve("nowhere.tsv").toString();
