@@ -44,6 +44,7 @@ class IngestOptionsTest {
         assertEquals(String.join(System.lineSeparator(),
                 "c.tsv: 10 rows read, 6 kept, 4 dropped (40.0%)",
                 "  missing column       0",
+                "  extra column         0",
                 "  invalid UTF-8        0",
                 "  fuzzy translation    1",
                 "  control characters   0",
