@@ -114,10 +114,18 @@ final class CorpusReaders {
             String origin = file._1();
             byte[] bytes = file._2().toArray();
             List<RawPair> pairs = origin.toLowerCase(Locale.ROOT).endsWith(".mo")
-                    ? MoParser.parse(bytes, origin) : PoParser.parse(bytes);
+                    ? moPairs(bytes, origin) : PoParser.parse(bytes);
             return IntStream.range(0, pairs.size()).mapToObj(i -> pairs.get(i).toRow(origin, i)).iterator();
         });
         return spark.createDataFrame(rows, RawPair.SCHEMA);
+    }
+
+    private static List<RawPair> moPairs(byte[] bytes, String origin) {
+        try {
+            return MoParser.parse(bytes, origin);
+        } catch (CorpusException damaged) {
+            return List.of(RawPair.dropped(DropReason.DAMAGED_CATALOG));
+        }
     }
 
     /** Two named columns of any table; a null cell is a missing column, other types are read as text. */

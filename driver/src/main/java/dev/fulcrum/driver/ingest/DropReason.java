@@ -10,6 +10,11 @@ public enum DropReason {
     /** A TSV line with more than two TAB-separated fields: which two are the pair is not known. */
     EXTRA_COLUMN("extra column"),
     /**
+     * A {@code .mo} catalog whose structure is broken (truncated, a table or string beyond the end of the file):
+     * the whole file counts as one dropped row, rather than failing the task on every attempt.
+     */
+    DAMAGED_CATALOG("damaged catalog"),
+    /**
      * Bytes not valid in the file's encoding (UTF-8, or the charset a gettext catalog declares), or text that
      * already holds U+FFFD: some earlier step lost bytes there.
      */

@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -164,10 +165,14 @@ class CorpusIngestTest {
         write("locale/de/LC_MESSAGES/app.mo", MoFiles.mo(ByteOrder.BIG_ENDIAN, StandardCharsets.UTF_8,
                 MoFiles.header("UTF-8"), new String[] {"Quit", "Beenden"}, new String[] {"Open", "Öffnen"}));
         write("locale/README", utf8("not a catalog"));
+        byte[] good = MoFiles.mo(ByteOrder.LITTLE_ENDIAN, StandardCharsets.UTF_8, MoFiles.header("UTF-8"),
+                new String[] {"Close", "Schließen"});
+        write("locale/nl/LC_MESSAGES/cut.mo", Arrays.copyOf(good, good.length - 3)); // issue 16, item 6
 
         IngestResult tree = CorpusIngest.ingest(spark, dir.resolve("locale").toString(), ANY_GARBAGE);
         assertEquals(List.of("Quit|Beenden", "Open|Öffnen", "Quit|Quitter", "%d file|%d fichier"), pairs(tree));
-        assertCounts(tree.report(), 4, Map.of(DropReason.FUZZY, 1L, DropReason.EMPTY_SIDE, 2L));
+        assertCounts(tree.report(), 4, Map.of(DropReason.FUZZY, 1L, DropReason.EMPTY_SIDE, 2L,
+                DropReason.DAMAGED_CATALOG, 1L));
 
         IngestResult oneFile = CorpusIngest.ingest(spark, dir.resolve("locale/de/LC_MESSAGES/app.mo").toString(),
                 ANY_GARBAGE);

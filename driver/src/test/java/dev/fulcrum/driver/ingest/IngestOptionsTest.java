@@ -45,6 +45,7 @@ class IngestOptionsTest {
                 "c.tsv: 10 rows read, 6 kept, 4 dropped (40.0%)",
                 "  missing column       0",
                 "  extra column         0",
+                "  damaged catalog      0",
                 "  invalid UTF-8        0",
                 "  fuzzy translation    1",
                 "  control characters   0",
