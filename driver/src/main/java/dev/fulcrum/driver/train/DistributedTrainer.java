@@ -65,12 +65,13 @@ public final class DistributedTrainer {
             RoundReport report = outcome.averaged() ? validate(round, state, outcome, elapsed)
                     : unvalidated(round, state, outcome, elapsed);
             Optional<String> divergence = guard.divergence(report, outcome.averaged());
-            if (divergence.isPresent()) {
-                state = guard.rollBack(round, divergence.get(), state);
+            state = divergence.isPresent() ? guard.rollBack(round, divergence.get(), state)
+                    : tune(round, state, outcome, report);
+            if (divergence.isPresent() || state.decision().settleGates()) {
+                // The model's parameters are no longer the average's: the best round's, or with settled gates.
                 parameters = state.model().transformer().parameters().flat().toFloatVector();
-            } else {
-                state = tune(round, state, outcome, report);
-                parameters = state.model().transformer().parameters().flat().toFloatVector();
+            }
+            if (divergence.isEmpty()) {
                 guard.accept(state, parameters, report.validNll(), state.decision().settleGates());
             }
             notifyListeners(report, state);
