@@ -4,7 +4,8 @@ import dev.fulcrum.model.config.Check;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.FileSplit;
-import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.hadoop.mapred.FileInputFormat;
+import org.apache.hadoop.mapred.JobConf;
 import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -35,7 +36,7 @@ final class CorpusReaders {
 
     static Dataset<Row> read(SparkSession spark, String path, CorpusFormat format, IngestOptions options) {
         return switch (format) {
-            case TSV -> tsv(spark, path);
+            case TSV -> tsv(spark, path, options);
             case PARQUET -> {
                 CorpusFiles.requireExists(spark, path);
                 yield columns(spark.read().parquet(path), options);
@@ -52,9 +53,9 @@ final class CorpusReaders {
         };
     }
 
-    private static Dataset<Row> tsv(SparkSession spark, String path) {
-        JavaRDD<Row> rows = lines(spark, CorpusFiles.textFiles(spark, path))
-                .map(line -> tsvPair(line.text()).toRow(line.origin(), line.offset()));
+    private static Dataset<Row> tsv(SparkSession spark, String path, IngestOptions options) {
+        JavaRDD<Row> rows = lines(spark, CorpusFiles.textFiles(spark, path), options)
+                .map(line -> tsvPair(line).toRow(line.origin(), line.offset()));
         return spark.createDataFrame(rows, RawPair.SCHEMA);
     }
 
@@ -62,10 +63,11 @@ final class CorpusReaders {
      * Source TAB target. A third field is dropped as {@link DropReason#EXTRA_COLUMN}, not guessed at: it may be
      * an id or a score, or a TAB inside a sentence that shifted the columns.
      */
-    private static RawPair tsvPair(String line) {
-        if (line == null) {
-            return RawPair.dropped(DropReason.INVALID_UTF8);
+    private static RawPair tsvPair(Line text) {
+        if (text.unreadable() != null) {
+            return RawPair.dropped(text.unreadable());
         }
+        String line = text.text();
         int tab = line.indexOf('\t');
         if (tab < 0) {
             return RawPair.dropped(DropReason.MISSING_COLUMN);
@@ -85,8 +87,8 @@ final class CorpusReaders {
         String targetPath = prefix + "." + options.targetLang();
         CorpusFiles.requireExists(spark, sourcePath);
         CorpusFiles.requireExists(spark, targetPath);
-        JavaPairRDD<Long, String> source = numbered(lines(spark, sourcePath));
-        JavaPairRDD<Long, String> target = numbered(lines(spark, targetPath));
+        JavaPairRDD<Long, Line> source = numbered(lines(spark, sourcePath, options));
+        JavaPairRDD<Long, Line> target = numbered(lines(spark, targetPath, options));
         long sourceLines = source.count();
         long targetLines = target.count();
         if (sourceLines != targetLines) {
@@ -94,17 +96,26 @@ final class CorpusReaders {
                     + " lines, " + targetPath + " has " + targetLines);
         }
         JavaRDD<Row> rows = source.join(target).map(numberedPair -> {
-            Tuple2<String, String> pair = numberedPair._2();
-            RawPair raw = pair._1() == null || pair._2() == null ? RawPair.dropped(DropReason.INVALID_UTF8)
-                    : RawPair.of(pair._1(), pair._2());
-            return raw.toRow(prefix, numberedPair._1());
+            Tuple2<Line, Line> pair = numberedPair._2();
+            return mosesPair(pair._1(), pair._2()).toRow(prefix, numberedPair._1());
         });
         return spark.createDataFrame(rows, RawPair.SCHEMA);
     }
 
-    /** Line number → text (null when not UTF-8); a single file's splits come in offset order. */
-    private static JavaPairRDD<Long, String> numbered(JavaRDD<Line> lines) {
-        return lines.zipWithIndex().mapToPair(line -> new Tuple2<>(line._2(), line._1().text()));
+    /** Line number → line; a single file's splits come in offset order. */
+    private static JavaPairRDD<Long, Line> numbered(JavaRDD<Line> lines) {
+        return lines.zipWithIndex().mapToPair(line -> new Tuple2<>(line._2(), line._1()));
+    }
+
+    /** Dropped for the first reason either side has (in {@link DropReason} order), else the two texts. */
+    private static RawPair mosesPair(Line source, Line target) {
+        DropReason sourceReason = source.unreadable();
+        DropReason targetReason = target.unreadable();
+        if (sourceReason == null && targetReason == null) {
+            return RawPair.of(source.text(), target.text());
+        }
+        return RawPair.dropped(sourceReason == null || (targetReason != null && targetReason.compareTo(sourceReason) < 0)
+                ? targetReason : sourceReason);
     }
 
     /** Whole files, since gettext entries span lines; each catalog is parsed by its extension. */
@@ -145,16 +156,19 @@ final class CorpusReaders {
 
     /**
      * The raw bytes of every line, decoded strictly: Spark's text source would silently turn invalid UTF-8
-     * into U+FFFD. Hadoop's record reader strips {@code \n}, {@code \r\n} and {@code \r}.
+     * into U+FFFD. Hadoop's line reader strips {@code \n}, {@code \r\n} and {@code \r}; a line longer than
+     * {@link IngestOptions#maxLineBytes()} is never held in memory.
      */
-    private static JavaRDD<Line> lines(SparkSession spark, String path) {
-        JavaHadoopRDD<LongWritable, Text> file = (JavaHadoopRDD<LongWritable, Text>) context(spark)
-                .hadoopFile(path, TextInputFormat.class, LongWritable.class, Text.class);
+    private static JavaRDD<Line> lines(SparkSession spark, String path, IngestOptions options) {
+        JobConf job = new JobConf(spark.sparkContext().hadoopConfiguration());
+        FileInputFormat.setInputPaths(job, path);
+        job.setInt(BoundedLineInputFormat.MAX_LINE_BYTES, options.maxLineBytes());
+        JavaHadoopRDD<LongWritable, BoundedLine> file = (JavaHadoopRDD<LongWritable, BoundedLine>) context(spark)
+                .hadoopRDD(job, BoundedLineInputFormat.class, LongWritable.class, BoundedLine.class);
         return file.mapPartitionsWithInputSplit((split, records) -> {
             String origin = ((FileSplit) split).getPath().toString();
             return StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, Spliterator.ORDERED), false)
-                    .map(record -> new Line(origin, record._1().get(), StrictDecoder.decode(
-                            record._2().getBytes(), 0, record._2().getLength(), StandardCharsets.UTF_8)))
+                    .map(record -> Line.of(origin, record._1().get(), record._2()))
                     .iterator();
         }, true);
     }
@@ -163,7 +177,18 @@ final class CorpusReaders {
         return JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 
-    /** A line of a text file at byte {@code offset}; {@code text} is null when the bytes are not UTF-8. */
-    private record Line(String origin, long offset, String text) implements Serializable {
+    /**
+     * A line of a text file at byte {@code offset}: its text, or null and why it cannot be read (not UTF-8, or
+     * too long to hold).
+     */
+    private record Line(String origin, long offset, String text, DropReason unreadable) implements Serializable {
+        static Line of(String origin, long offset, BoundedLine line) {
+            if (line.overLong()) {
+                return new Line(origin, offset, null, DropReason.OVER_LONG);
+            }
+            Text bytes = line.bytes();
+            String text = StrictDecoder.decode(bytes.getBytes(), 0, bytes.getLength(), StandardCharsets.UTF_8);
+            return new Line(origin, offset, text, text == null ? DropReason.INVALID_UTF8 : null);
+        }
     }
 }

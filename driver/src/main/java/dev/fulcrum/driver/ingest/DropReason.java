@@ -25,7 +25,10 @@ public enum DropReason {
     CONTROL_CHARACTERS("control characters"),
     /** A side empty after normalisation, e.g. an untranslated gettext entry. */
     EMPTY_SIDE("empty side"),
-    /** A side longer than {@code ingest.maxChars} code points after normalisation. */
+    /**
+     * A side longer than {@code ingest.maxChars} code points after normalisation, or a text line longer than
+     * {@link IngestOptions#maxLineBytes()} (read past without being held in memory).
+     */
     OVER_LONG("over-long"),
     /** The same normalised (source, target) pair seen earlier in the corpus; the first one is kept. */
     DUPLICATE("duplicate");

@@ -59,6 +59,15 @@ public record IngestOptions(
                 newMaxBadFraction);
     }
 
+    /**
+     * The longest line of a text corpus held in memory, in bytes: 64 × {@code maxChars}, room for two sides of
+     * {@code maxChars} four-byte code points with 8× to spare for whitespace that normalisation removes. A longer
+     * line cannot give a pair that is kept; it is read past and counted as {@link DropReason#OVER_LONG}.
+     */
+    public int maxLineBytes() {
+        return 64 * maxChars;
+    }
+
     /** Both Moses suffixes are set (required for {@link CorpusFormat#MOSES}, optional otherwise). */
     public boolean hasLanguages() {
         return !sourceLang.isEmpty();

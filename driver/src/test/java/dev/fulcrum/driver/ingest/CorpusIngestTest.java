@@ -142,6 +142,39 @@ class CorpusIngestTest {
     }
 
     @Test
+    void aHugeLineIsReadPastAndCountedWithoutBeingHeld() throws IOException {
+        int limit = ANY_GARBAGE.maxLineBytes();
+        byte[] huge = new byte[24 << 20];
+        Arrays.fill(huge, (byte) 'x');
+        write("huge.tsv", utf8("One\tUn\n"), huge, utf8("\tvingt-quatre Mo\n"),
+                utf8("y".repeat(limit + 1) + "\n"), utf8("z".repeat(limit - 3) + "\tz\n"), utf8("Two\tDeux\n"));
+
+        IngestResult tsv = CorpusIngest.ingest(spark, dir.resolve("huge.tsv").toString(), ANY_GARBAGE);
+        assertEquals(List.of("One|Un", "Two|Deux"), pairs(tsv));
+        assertCounts(tsv.report(), 2, Map.of(DropReason.OVER_LONG, 3L));
+
+        write("corpus.en", utf8("One\n"), huge, utf8("\nThree\n"));
+        write("corpus.fr", utf8("Un\nDeux\nTrois\n"));
+        IngestResult moses = CorpusIngest.ingest(spark, dir.resolve("corpus").toString(),
+                ANY_GARBAGE.withLanguages("en", "fr"));
+        assertEquals(List.of("One|Un", "Three|Trois"), pairs(moses), "an over-long line keeps its line number");
+        assertCounts(moses.report(), 2, Map.of(DropReason.OVER_LONG, 1L));
+    }
+
+    @Test
+    void aCompressedTsvIsReadWhole() throws IOException {
+        Path gz = dir.resolve("corpus.tsv.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            for (int i = 0; i < 2000; i++) {
+                out.write(utf8("line " + i + "\tligne " + i + "\n"));
+            }
+        }
+        IngestResult result = CorpusIngest.ingest(spark, gz.toString(), ANY_GARBAGE.withFormat(CorpusFormat.TSV));
+        assertEquals(2000, pairs(result).size());
+        assertEquals("line 1999|ligne 1999", pairs(result).get(1999));
+    }
+
+    @Test
     void gettextTreeReadsEveryPoAndMoCatalog() throws IOException {
         write("locale/fr/app.po", utf8("""
                 msgid ""
