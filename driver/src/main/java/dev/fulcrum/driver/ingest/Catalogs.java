@@ -27,14 +27,26 @@ final class Catalogs {
     }
 
     /**
-     * The pairs of one entry: {@code msgid → msgstr[0]}, and {@code msgid_plural → msgstr[1]} when both exist.
-     * An entry without any {@code msgstr} yields a pair with a missing target.
+     * The pairs of one entry: {@code msgid → msgstr[singular]}, and {@code msgid_plural → msgstr[k]} for each
+     * plural form k of the catalog's {@link PluralRule} that the entry has. An entry without any {@code msgstr}
+     * yields a pair with a missing target.
      */
-    static void addPairs(String msgid, String msgidPlural, List<String> forms, DropReason reason,
+    static void addPairs(String msgid, String msgidPlural, List<String> forms, PluralRule rule, DropReason reason,
                          List<RawPair> out) {
-        out.add(new RawPair(msgid, forms.isEmpty() ? null : forms.get(0), reason));
-        if (msgidPlural != null && forms.size() > 1) {
-            out.add(new RawPair(msgidPlural, forms.get(1), reason));
+        if (msgidPlural == null || forms.isEmpty()) {
+            out.add(new RawPair(msgid, forms.isEmpty() ? null : forms.get(0), reason));
+            return;
         }
+        out.add(new RawPair(msgid, form(forms, rule.singularForm()), reason));
+        for (int k : rule.pluralForms()) {
+            if (k < forms.size()) {
+                out.add(new RawPair(msgidPlural, forms.get(k), reason));
+            }
+        }
+    }
+
+    /** Form k, or null (a missing target) when the entry has fewer forms than the rule says. */
+    private static String form(List<String> forms, int k) {
+        return k >= 0 && k < forms.size() ? forms.get(k) : null;
     }
 }

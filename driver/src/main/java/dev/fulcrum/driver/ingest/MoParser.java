@@ -42,28 +42,33 @@ final class MoParser {
         int originals = buffer.getInt(12);
         int translations = buffer.getInt(16);
         check(count >= 0 && count <= buffer.capacity() / 16, "bad string count " + count);
-        Charset charset = charset(count, originals, translations);
+        String header = header(count, originals, translations);
+        Charset charset = Catalogs.declaredCharset(header);
+        PluralRule rule = PluralRule.ofHeader(header);
         List<RawPair> pairs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             byte[] original = string(originals, i);
             if (original.length > 0) {
-                addEntry(original, string(translations, i), charset, pairs);
+                addEntry(original, string(translations, i), charset, rule, pairs);
             }
         }
         return pairs;
     }
 
-    /** The charset the header entry declares; the header's bytes are read as ISO-8859-1 to find it. */
-    private Charset charset(int count, int originals, int translations) {
+    /**
+     * The header entry's text (charset, plural rule) read as ISO-8859-1, which every byte decodes in and which
+     * reads its ASCII keys the same whatever the charset; empty when there is no header.
+     */
+    private String header(int count, int originals, int translations) {
         for (int i = 0; i < count; i++) {
             if (string(originals, i).length == 0) {
-                return Catalogs.declaredCharset(new String(string(translations, i), StandardCharsets.ISO_8859_1));
+                return new String(string(translations, i), StandardCharsets.ISO_8859_1);
             }
         }
-        return StandardCharsets.UTF_8;
+        return "";
     }
 
-    private static void addEntry(byte[] originalBytes, byte[] translationBytes, Charset charset,
+    private static void addEntry(byte[] originalBytes, byte[] translationBytes, Charset charset, PluralRule rule,
                                  List<RawPair> pairs) {
         String original = StrictDecoder.decode(originalBytes, 0, originalBytes.length, charset);
         String translation = StrictDecoder.decode(translationBytes, 0, translationBytes.length, charset);
@@ -73,7 +78,7 @@ final class MoParser {
         }
         String[] msgids = original.substring(original.indexOf('\u0004') + 1).split("\0", -1);
         Catalogs.addPairs(msgids[0], msgids.length > 1 ? msgids[1] : null,
-                Arrays.asList(translation.split("\0", -1)), null, pairs);
+                Arrays.asList(translation.split("\0", -1)), rule, null, pairs);
     }
 
     /** String {@code index} of the table at {@code table}, without its terminating NUL. */

@@ -1,5 +1,6 @@
 package dev.fulcrum.driver.ingest;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,19 +19,22 @@ import java.util.TreeMap;
  */
 final class PoParser {
     private final List<RawPair> pairs = new ArrayList<>();
+    private final Charset charset;
+    /** The header's rule; gettext puts the header first, so it applies to every entry. */
+    private PluralRule pluralRule = PluralRule.DEFAULT;
     private Entry entry = new Entry();
 
-    private PoParser() {
+    private PoParser(Charset charset) {
+        this.charset = charset;
     }
 
     static List<RawPair> parse(byte[] bytes) {
-        Charset charset = Catalogs.declaredCharset(new String(bytes, StandardCharsets.ISO_8859_1));
-        PoParser parser = new PoParser();
+        PoParser parser = new PoParser(Catalogs.declaredCharset(new String(bytes, StandardCharsets.ISO_8859_1)));
         int start = hasUtf8Bom(bytes) ? 3 : 0;
         for (int i = start; i <= bytes.length; i++) {
             if (i == bytes.length || bytes[i] == '\n') {
                 int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
-                parser.line(bytes, start, end - start, charset);
+                parser.line(bytes, start, end - start);
                 start = i + 1;
             }
         }
@@ -38,7 +42,7 @@ final class PoParser {
         return parser.pairs;
     }
 
-    private void line(byte[] bytes, int offset, int length, Charset charset) {
+    private void line(byte[] bytes, int offset, int length) {
         String strict = StrictDecoder.decode(bytes, offset, length, charset);
         String text = (strict != null ? strict : new String(bytes, offset, length, charset)).strip();
         if (text.startsWith("#~")) {
@@ -72,6 +76,9 @@ final class PoParser {
 
     private void finishEntry() {
         boolean header = entry.msgid != null && entry.msgid.isEmpty() && !entry.hasContext;
+        if (header && entry.msgstr.containsKey(0)) {
+            pluralRule = PluralRule.ofHeader(entry.msgstr.get(0).toString());
+        }
         if (entry.msgid != null && !header) {
             List<String> forms = new ArrayList<>();
             for (int n = 0; entry.msgstr.containsKey(n); n++) {
@@ -79,7 +86,7 @@ final class PoParser {
             }
             DropReason reason = entry.invalid ? DropReason.INVALID_UTF8 : entry.fuzzy ? DropReason.FUZZY : null;
             String plural = entry.msgidPlural == null ? null : entry.msgidPlural.toString();
-            Catalogs.addPairs(entry.msgid.toString(), plural, forms, reason, pairs);
+            Catalogs.addPairs(entry.msgid.toString(), plural, forms, pluralRule, reason, pairs);
         }
         entry = new Entry();
     }
@@ -88,13 +95,56 @@ final class PoParser {
         return bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
     }
 
-    /** Appends the content of a C string literal {@code "..."}, escapes resolved. */
-    private static void appendString(String literal, StringBuilder out) {
+    /**
+     * Appends the content of a C string literal {@code "..."}, escapes resolved. Octal ({@code \\303}) and hex
+     * ({@code \\xC3}) escapes are bytes in the catalog's charset: a run of them is decoded together, and bytes
+     * that do not decode mark the entry {@link DropReason#INVALID_UTF8}.
+     */
+    private void appendString(String literal, StringBuilder out) {
         int end = literal.lastIndexOf('"');
-        for (int i = 1; i < end; i++) {
+        ByteArrayOutputStream escapedBytes = new ByteArrayOutputStream();
+        int i = 1;
+        while (i < end) {
             char c = literal.charAt(i);
-            out.append(c == '\\' && i + 1 < end ? unescape(literal.charAt(++i)) : c);
+            int byteEscapeEnd = c == '\\' && i + 1 < end ? byteEscapeEnd(literal, i + 1, end) : i;
+            if (byteEscapeEnd > i + 1) {
+                escapedBytes.write(byteValue(literal, i + 1, byteEscapeEnd));
+                i = byteEscapeEnd;
+                continue;
+            }
+            appendBytes(escapedBytes, out);
+            boolean escape = c == '\\' && i + 1 < end;
+            out.append(escape ? unescape(literal.charAt(i + 1)) : c);
+            i += escape ? 2 : 1;
         }
+        appendBytes(escapedBytes, out);
+    }
+
+    /** End of the octal (1–3 digits) or hex ({@code x} and 1–2 digits) escape at {@code from}, else {@code from}. */
+    private static int byteEscapeEnd(String literal, int from, int end) {
+        boolean hex = literal.charAt(from) == 'x';
+        int digitsFrom = hex ? from + 1 : from;
+        int to = digitsFrom;
+        while (to < end && to - digitsFrom < (hex ? 2 : 3)
+                && Character.digit(literal.charAt(to), hex ? 16 : 8) >= 0) {
+            to++;
+        }
+        return to == digitsFrom ? from : to;
+    }
+
+    private static int byteValue(String literal, int from, int to) {
+        boolean hex = literal.charAt(from) == 'x';
+        return Integer.parseInt(literal.substring(hex ? from + 1 : from, to), hex ? 16 : 8) & 0xFF;
+    }
+
+    private void appendBytes(ByteArrayOutputStream bytes, StringBuilder out) {
+        if (bytes.size() == 0) {
+            return;
+        }
+        String decoded = StrictDecoder.decode(bytes.toByteArray(), 0, bytes.size(), charset);
+        entry.invalid |= decoded == null;
+        out.append(decoded == null ? "" : decoded);
+        bytes.reset();
     }
 
     private static char unescape(char c) {

@@ -83,6 +83,47 @@ class CatalogParserTest {
     }
 
     @Test
+    void poPluralFormsFollowTheHeadersRuleAndByteEscapesDecodeInTheCharset() {
+        String russian = """
+                msgid ""
+                msgstr ""
+                "Content-Type: text/plain; charset=UTF-8\\n"
+                "Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n"
+                "%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"
+
+                msgid "%d file"
+                msgid_plural "%d files"
+                msgstr[0] "%d файл"
+                msgstr[1] "%d файла"
+                msgstr[2] "%d файлов"
+
+                msgid "caf\\303\\251 \\x41\\x42C \\0101"
+                msgstr "кафе"
+
+                msgid "broken \\377 byte"
+                msgstr "сломан"
+                """;
+        assertEquals(List.of(
+                RawPair.of("%d file", "%d файл"),
+                RawPair.of("%d files", "%d файла"),
+                RawPair.of("%d files", "%d файлов"),
+                RawPair.of("café ABC \u00081", "кафе"),
+                new RawPair("broken  byte", "сломан", DropReason.INVALID_UTF8)),
+                PoParser.parse(russian.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void moPluralFormsFollowTheHeadersRule() {
+        String[] arabicHeader = {"", "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=6; plural=(n==0"
+                + " ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);\n"};
+        byte[] mo = MoFiles.mo(ByteOrder.LITTLE_ENDIAN, StandardCharsets.UTF_8, arabicHeader,
+                new String[] {"%d day\0%d days", "z\0o\0t\0f\0m\0x"});
+        assertEquals(List.of(RawPair.of("%d day", "o"), RawPair.of("%d days", "z"), RawPair.of("%d days", "t"),
+                RawPair.of("%d days", "f"), RawPair.of("%d days", "m"), RawPair.of("%d days", "x")),
+                MoParser.parse(mo, "ar.mo"));
+    }
+
+    @Test
     void moBothByteOrdersContextsAndPlurals() {
         for (ByteOrder order : List.of(ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN)) {
             byte[] mo = MoFiles.mo(order, StandardCharsets.UTF_8, MoFiles.header("UTF-8"),
