@@ -177,6 +177,7 @@ public final class TrainJob {
 
     private Optional<TrainingCheckpoint.Loaded> resumePoint() throws IOException {
         requireResumableConfig();
+        run.recoverInterruptedWrites().forEach(done -> out.println("warning: " + done));
         if (run.checkpointsNewestFirst().isEmpty()) {
             // Stopped after its first metrics line but before its first checkpoint: nothing to lose, start over.
             out.println("warning: the run stopped before its first checkpoint: starting it over");

@@ -95,7 +95,7 @@ public final class MetricsLog implements RoundListener {
             }
         }
         // Atomically: a kill during the rewrite leaves the old lines or the new ones, never half of them.
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        Path partial = file.resolveSibling(file.getFileName() + RunDirectory.PARTIAL);
         SafeFiles.writeString(partial, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import dev.fulcrum.model.io.AtomicReplace;
 import dev.fulcrum.model.io.ModelFormatException;
 import dev.fulcrum.model.io.TrainingCheckpoint;
 
@@ -27,6 +28,8 @@ import dev.fulcrum.model.io.TrainingCheckpoint;
  */
 public record RunDirectory(Path root) {
     private static final String CHECKPOINT_PREFIX = "round-";
+    /** Suffix of a run file being rewritten: written whole, then renamed over the file. */
+    public static final String PARTIAL = ".partial";
 
     public Path config() {
         return root.resolve("run.conf");
@@ -83,6 +86,25 @@ public record RunDirectory(Path root) {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Cleans up after a process killed while writing (the caller holds the {@link RunLock}): staged checkpoints
+     * and models never renamed into place, half-written {@code .partial} files, a model moved aside by an
+     * interrupted replace (restored).
+     *
+     * @return one line per leftover, saying what was done with it
+     */
+    public List<String> recoverInterruptedWrites() throws IOException {
+        List<String> done = new ArrayList<>(AtomicReplace.recoverInterrupted(root));
+        done.addAll(AtomicReplace.recoverInterrupted(checkpoints()));
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path partial : entries.filter(p -> p.getFileName().toString().endsWith(PARTIAL)).toList()) {
+                Files.delete(partial);
+                done.add("deleted " + partial + ", left by an interrupted write");
+            }
+        }
+        return done;
     }
 
     /**

@@ -37,7 +37,7 @@ public final class RunReport {
         String html = HtmlPage.render(ReportModel.read(runDir));
         Path report = runDir.resolve(FILE_NAME);
         // A reader (a browser refreshing the page) sees the old report or the new one, never half of one.
-        Path partial = runDir.resolve(FILE_NAME + ".partial");
+        Path partial = runDir.resolve(FILE_NAME + RunDirectory.PARTIAL);
         try {
             SafeFiles.writeString(partial, html);
             Files.move(partial, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -223,6 +223,27 @@ public final class LocalCluster implements AutoCloseable {
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /**
+     * Starts {@code bin/spark-submit --master <this cluster> args...} without waiting: for tests that act on
+     * the cluster while the application runs. Output and log go to {@code stdout} and {@code stderr}.
+     */
+    public Process launch(Path stdout, Path stderr, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bin/spark-submit", "--master", masterUrl()));
+        command.addAll(List.of(args));
+        return processBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    }
+
+    /** The executor JVMs the Workers have launched (children of the Worker daemons). */
+    public List<ProcessHandle> executorProcesses() throws IOException {
+        List<ProcessHandle> executors = new ArrayList<>();
+        for (long pid : daemonPids()) {
+            ProcessHandle.of(pid).ifPresent(daemon -> daemon.descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                    .forEach(executors::add));
+        }
+        return executors;
+    }
+
     /** True when something accepts connections on 127.0.0.1:{@code port}. */
     public static boolean isListening(int port) {
         try (Socket socket = new Socket()) {

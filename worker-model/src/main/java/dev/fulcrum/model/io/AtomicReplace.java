@@ -3,19 +3,27 @@ package dev.fulcrum.model.io;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Writes a directory or a file beside its target, syncs it to disk, then renames it into place, so that a
  * crash at any moment leaves either the old or the new content at the target path, never a part of it.
  */
-final class AtomicReplace {
+public final class AtomicReplace {
+    /** What {@link #sibling} names look like: {@code .TARGET.PURPOSE-UUID}. */
+    private static final Pattern SIBLING = Pattern.compile(
+            "\\.(.+)\\.(saving|writing|old)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
 
     /** Writes the new content at {@code path}, which is an empty directory or a file not yet created. */
     interface Writer<T> {
@@ -62,6 +70,39 @@ final class AtomicReplace {
             deleteAfterFailure(staging, e);
             throw e;
         }
+    }
+
+    /**
+     * Cleans up after a process killed in the middle of a replace in {@code directory} (not below it): a staged
+     * directory or file that was never renamed into place is deleted, and a replaced directory moved aside
+     * ({@code old}) goes back to its name when the new one never arrived, else it is deleted. Only for a
+     * directory no other process is writing to (a locked run directory).
+     *
+     * @return one line per leftover, saying what was done with it
+     */
+    public static List<String> recoverInterrupted(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<String> done = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path leftover : entries.sorted().toList()) {
+                Matcher name = SIBLING.matcher(leftover.getFileName().toString());
+                if (name.matches()) {
+                    done.add(recover(leftover, directory.resolve(name.group(1)), name.group(2)));
+                }
+            }
+        }
+        return done;
+    }
+
+    private static String recover(Path leftover, Path target, String purpose) throws IOException {
+        if (purpose.equals("old") && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(leftover, target, StandardCopyOption.ATOMIC_MOVE);
+            return "restored " + target + ", which an interrupted replace had moved aside";
+        }
+        deleteTree(leftover);
+        return "deleted " + leftover + ", left by an interrupted write";
     }
 
     private static Path absolute(Path target) throws IOException {
