@@ -212,17 +212,8 @@ class KillRecoveryIT {
         Path repo = LocalCluster.repoRoot();
         Path train = head(repo.resolve("data/sample/en-fr/train.tsv"), 600, tmp.resolve("train.tsv"));
         Path valid = head(repo.resolve("data/sample/en-fr/valid.tsv"), 60, tmp.resolve("valid.tsv"));
-        String conf = String.join("\n",
-                "corpus.train = " + JSON.writeValueAsString(train.toString()),
-                "corpus.valid = " + JSON.writeValueAsString(valid.toString()),
-                "output.dir = " + JSON.writeValueAsString(out.toString()),
-                "vocab.size = 500",
-                "model { modelDim = 32, heads = 2, ffnDim = 64, encoderLayers = 1, decoderLayers = 1, maxLength = 48 }",
-                "train { rounds = " + ROUNDS + ", stepsPerRound = " + stepsPerRound
-                        + ", batchTokens = 800, peakLearningRate = 0.003, warmupSteps = 6 }",
-                "eval { bleuSentences = 0, examples = 0 }",
-                "decode.beam = 1",
-                "");
+        String conf = TinyRun.config(train, valid, out, "rounds = " + ROUNDS + ", stepsPerRound = " + stepsPerRound,
+                "bleuSentences = 0, examples = 0");
         return Files.writeString(tmp.resolve(out.getFileName() + ".conf"), conf);
     }
 

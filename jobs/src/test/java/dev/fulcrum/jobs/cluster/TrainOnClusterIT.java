@@ -158,17 +158,8 @@ class TrainOnClusterIT {
 
     /** A model small enough that three rounds on two 1-core executors take about a minute. */
     private static String runConfig(Path train, Path valid, Path out) throws IOException {
-        return String.join("\n",
-                "corpus.train = " + JSON.writeValueAsString(train.toString()),
-                "corpus.valid = " + JSON.writeValueAsString(valid.toString()),
-                "output.dir = " + JSON.writeValueAsString(out.toString()),
-                "vocab.size = 500",
-                "model { modelDim = 32, heads = 2, ffnDim = 64, encoderLayers = 1, decoderLayers = 1, maxLength = 48 }",
-                "train { rounds = " + ROUNDS + ", stepsPerRound = 6, replicas = " + WORKERS
-                        + ", batchTokens = 800, peakLearningRate = 0.003, warmupSteps = 6 }",
-                "eval { bleuSentences = 20, examples = 2 }",
-                "decode.beam = 1",
-                "");
+        return TinyRun.config(train, valid, out, "rounds = " + ROUNDS + ", stepsPerRound = 6, replicas = " + WORKERS,
+                "bleuSentences = 20, examples = 2");
     }
 
     private static Path head(Path corpus, int lines, Path to) throws IOException {
