@@ -1,5 +1,6 @@
 package dev.fulcrum.driver;
 
+import dev.fulcrum.driver.round.TunerDecision;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,16 +19,16 @@ import dev.fulcrum.driver.run.CheckpointWriter;
 import dev.fulcrum.driver.run.MetricsLog;
 import dev.fulcrum.driver.run.RoundProgress;
 import dev.fulcrum.driver.run.RunDirectory;
-import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.round.RunException;
 import dev.fulcrum.driver.run.RunLock;
 import dev.fulcrum.driver.train.DistributedTrainer;
 import dev.fulcrum.driver.train.ParameterAveraging;
 import dev.fulcrum.driver.train.Parallelism;
-import dev.fulcrum.driver.train.RoundListener;
-import dev.fulcrum.driver.train.RoundReport;
-import dev.fulcrum.driver.train.RoundState;
-import dev.fulcrum.driver.train.TrainingData;
-import dev.fulcrum.driver.train.Tuner;
+import dev.fulcrum.driver.round.RoundListener;
+import dev.fulcrum.driver.round.RoundReport;
+import dev.fulcrum.driver.round.RoundState;
+import dev.fulcrum.driver.data.TrainingData;
+import dev.fulcrum.driver.tune.Tuner;
 import dev.fulcrum.model.Provenance;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.config.ModelConfig;
@@ -107,7 +108,7 @@ public final class TrainJob {
         out.printf("vocabulary: %,d tokens%n", vocabulary.vocabulary().size());
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Parallelism parallelism = Parallelism.of(config.rounds(), context);
+        Parallelism parallelism = Parallelism.of(config.averaging(), context);
         JavaRDD<int[][]> shares = TrainingData.shares(split.train(), context.broadcast(vocabulary),
                 parallelism.replicas());
         String fingerprint = TrainingData.fingerprint(corpus.pairs());
@@ -118,7 +119,7 @@ public final class TrainJob {
         Transformer transformer = start.model().transformer();
         DistributedTrainer.Validation validation = validation(split.valid(), vocabulary);
         out.printf("training: %s, %d steps per round, %d rounds, %,d parameters, %d minibatches of ≤ %,d tokens"
-                        + " per step%n", parallelism, config.rounds().stepsPerRound(), config.rounds().rounds(),
+                        + " per step%n", parallelism, config.averaging().stepsPerRound(), config.averaging().rounds(),
                 transformer.parameters().size(), parallelism.minibatchesPerStep(), config.training().batchTokens());
 
         ParameterAveraging averaging = ParameterAveraging.over(context, shares, transformer.config(),
@@ -280,7 +281,7 @@ public final class TrainJob {
                 "initial knobs (configuration); tuner policy " + tuner.policy());
         float[] updater = new float[(int) TrainingStep.updaterStateLength(transformer.parameters().size())];
         return new RoundState(new TranslationModel(transformer, vocabulary, provenance), updater, 0, 0,
-                new Tuner.Decision(config.knobs(), "initial knobs (configuration)"), Double.POSITIVE_INFINITY, 1.0,
+                new TunerDecision(config.knobs(), "initial knobs (configuration)"), Double.POSITIVE_INFINITY, 1.0,
                 null);
     }
 
@@ -291,7 +292,7 @@ public final class TrainJob {
     private RoundState resumedState(TrainingCheckpoint.Loaded checkpoint) throws IOException {
         TrainingCheckpoint.TrainerState state = checkpoint.state();
         return new RoundState(checkpoint.model(), state.updaterState().toFloatVector(), state.round(), state.step(),
-                new Tuner.Decision(state.knobs(), "knobs of the checkpoint"),
+                new TunerDecision(state.knobs(), "knobs of the checkpoint"),
                 new MetricsLog(run.metrics()).bestValidNll(), state.learningRateScale(), null);
     }
 
@@ -309,7 +310,7 @@ public final class TrainJob {
     }
 
     private List<RoundListener> listeners() {
-        return List.of(new RoundProgress(out, config.rounds().maxMinutes()), new MetricsLog(run.metrics()),
+        return List.of(new RoundProgress(out, config.averaging().maxMinutes()), new MetricsLog(run.metrics()),
                 new CheckpointWriter(run, config.output().keepCheckpoints()));
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fulcrum.driver.run.RunDirectory;
-import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.round.RunException;
 import dev.fulcrum.model.io.TrainingCheckpoint;
 import dev.fulcrum.model.train.FaultInjection;
 import dev.fulcrum.model.train.FaultInjection.Fault;

@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.run.RunDirectory;
-import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.round.RunException;
 import dev.fulcrum.driver.run.RunLock;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.fulcrum.jobs;
 
 import dev.fulcrum.driver.ingest.CorpusException;
-import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.round.RunException;
 import dev.fulcrum.model.config.ConfigException;
 import dev.fulcrum.model.io.ModelFormatException;
 import picocli.CommandLine;

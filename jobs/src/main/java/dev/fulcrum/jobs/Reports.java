@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 import dev.fulcrum.driver.TrainJob;
-import dev.fulcrum.driver.train.RoundState;
+import dev.fulcrum.driver.round.RoundState;
 import dev.fulcrum.jobs.report.RunReport;
 
 /** What a finished training prints: the final validation figures and a few example translations. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code fulcrum train}: the main job. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a translation model with parameter averaging on Spark.",
-            "Configuration: built-in defaults < --conf FILE < --set key=value (keys: see conf/README.md)."})
+            "Configuration: built-in defaults < --conf FILE < --set key=value (every key: driver/src/main/resources/fulcrum-defaults.conf)."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "FILE",
             description = "run configuration (HOCON); bin/fulcrum's default is conf/local.conf")

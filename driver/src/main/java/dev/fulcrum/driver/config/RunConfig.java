@@ -32,7 +32,7 @@ import dev.fulcrum.model.prune.PruningRule;
  * {@link ConfigException} naming the key and what is allowed.
  */
 public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab vocab, ModelConfig model,
-                        TrainingConfig training, Rounds rounds, Divergence divergence, Knobs knobs,
+                        TrainingConfig training, Averaging averaging, Divergence divergence, Knobs knobs,
                         TunerSettings tuner,
                         DecodeOptions decode, Eval eval, SparkSettings spark, Output output, String rendered)
         implements Serializable {
@@ -60,15 +60,18 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
     }
 
     /**
+     * The rounds of parameter averaging and who takes part in them.
+     *
+     * @param rounds        averaging rounds of the run
      * @param stepsPerRound averaging frequency: steps each replica takes between averagings
      * @param replicas      parameter-averaged replicas (Spark tasks); 0 = one in local mode, one per task's cores on a
      *                      cluster (see {@code dev.fulcrum.driver.train.Parallelism})
      * @param threadsPerReplica gradient workers inside a replica, averaging gradients every step; 0 = one per core
      * @param maxMinutes    training-time budget; 0 = none
      */
-    public record Rounds(int rounds, int stepsPerRound, int replicas, int threadsPerReplica, double maxMinutes)
+    public record Averaging(int rounds, int stepsPerRound, int replicas, int threadsPerReplica, double maxMinutes)
             implements Serializable {
-        public Rounds {
+        public Averaging {
             Check.intRange("train.rounds", rounds, 1, 1_000_000);
             Check.intRange("train.stepsPerRound", stepsPerRound, 1, 1_000_000);
             Check.intRange("train.replicas", replicas, 0, 100_000);
@@ -96,7 +99,7 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
     }
 
     /**
-     * How the balancing knobs move between rounds (see {@code dev.fulcrum.driver.train.Tuner}); the meaning of
+     * How the balancing knobs move between rounds (see {@code dev.fulcrum.driver.tune.Tuner}); the meaning of
      * every key is in {@code fulcrum-defaults.conf}.
      */
     public record TunerSettings(String policy, double entropyRate, double entropyTarget, double coverageRate,
@@ -279,7 +282,7 @@ public record RunConfig(Corpus corpus, IngestOptions ingest, Split split, Vocab 
                 new TrainingConfig(c.number("train.peakLearningRate"), c.integer("train.warmupSteps"),
                         c.number("train.clipNorm"), c.integer("train.batchTokens"), c.integer("train.seed"),
                         c.number("train.gateLearningRateScale")),
-                new Rounds(c.integer("train.rounds"), c.integer("train.stepsPerRound"), c.integer("train.replicas"),
+                new Averaging(c.integer("train.rounds"), c.integer("train.stepsPerRound"), c.integer("train.replicas"),
                         c.integer("train.threadsPerReplica"), c.number("train.maxMinutes")),
                 new Divergence(c.number("train.divergenceTolerance"), c.integer("train.maxRollbacks"),
                         c.number("train.rollbackFactor")),

@@ -2,9 +2,9 @@ package dev.fulcrum.driver.run;
 
 import java.io.IOException;
 
-import dev.fulcrum.driver.train.RoundListener;
-import dev.fulcrum.driver.train.RoundReport;
-import dev.fulcrum.driver.train.RoundState;
+import dev.fulcrum.driver.round.RoundListener;
+import dev.fulcrum.driver.round.RoundReport;
+import dev.fulcrum.driver.round.RoundState;
 import dev.fulcrum.model.io.TrainingCheckpoint;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -13,9 +13,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fulcrum.driver.train.RoundListener;
-import dev.fulcrum.driver.train.RoundReport;
-import dev.fulcrum.driver.train.RoundState;
+import dev.fulcrum.driver.round.RoundListener;
+import dev.fulcrum.driver.round.RoundReport;
+import dev.fulcrum.driver.round.RoundState;
 import dev.fulcrum.model.io.SafeFiles;
 
 /**

@@ -3,9 +3,9 @@ package dev.fulcrum.driver.run;
 import java.io.PrintStream;
 import java.time.Duration;
 
-import dev.fulcrum.driver.train.RoundListener;
-import dev.fulcrum.driver.train.RoundReport;
-import dev.fulcrum.driver.train.RoundState;
+import dev.fulcrum.driver.round.RoundListener;
+import dev.fulcrum.driver.round.RoundReport;
+import dev.fulcrum.driver.round.RoundState;
 
 /**
  * One progress line per round: losses, BLEU, throughput, averaging overhead and the time left; then, when

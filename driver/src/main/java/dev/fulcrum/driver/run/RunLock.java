@@ -1,5 +1,6 @@
 package dev.fulcrum.driver.run;
 
+import dev.fulcrum.driver.round.RunException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,5 +1,10 @@
 package dev.fulcrum.driver.train;
 
+import dev.fulcrum.driver.round.TunerDecision;
+import dev.fulcrum.driver.round.RoundListener;
+import dev.fulcrum.driver.round.RoundReport;
+import dev.fulcrum.driver.round.RoundState;
+import dev.fulcrum.driver.tune.Tuner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -53,9 +58,9 @@ public final class DistributedTrainer {
         RoundState state = start;
         float[] parameters = start.model().transformer().parameters().flat().toFloatVector();
         DivergenceGuard guard = new DivergenceGuard(config.divergence(), start, parameters);
-        for (int round = start.round() + 1; round <= config.rounds().rounds(); round++) {
+        for (int round = start.round() + 1; round <= config.averaging().rounds(); round++) {
             ParameterAveraging.Outcome outcome = averaging.round(round, parameters, state.updaterState(),
-                    state.step(), state.knobs(), config.rounds().stepsPerRound(), state.learningRateScale());
+                    state.step(), state.knobs(), config.averaging().stepsPerRound(), state.learningRateScale());
             if (outcome.averaged()) {
                 parameters = outcome.parameters();
                 state.model().transformer().parameters().flat()
@@ -75,7 +80,7 @@ public final class DistributedTrainer {
                 guard.accept(state, parameters, report.validNll(), state.decision().settleGates());
             }
             notifyListeners(report, state);
-            if (config.rounds().maxMinutes() > 0 && report.elapsedSeconds() >= 60 * config.rounds().maxMinutes()) {
+            if (config.averaging().maxMinutes() > 0 && report.elapsedSeconds() >= 60 * config.averaging().maxMinutes()) {
                 break;
             }
         }
@@ -85,7 +90,7 @@ public final class DistributedTrainer {
     /** The state after a round that did not diverge: the tuner's decision applied (knobs, settled gates). */
     private RoundState tune(int round, RoundState before, ParameterAveraging.Outcome outcome, RoundReport report) {
         TranslationModel model = before.model();
-        Tuner.Decision decision = tuner.decide(report);
+        TunerDecision decision = tuner.decide(report);
         if (decision.settleGates()) {
             decision = settleGates(model, outcome.updaterState(), decision);
         }
@@ -93,14 +98,14 @@ public final class DistributedTrainer {
             model = new TranslationModel(model.transformer(), model.vocabulary(), model.provenance()
                     .withDecision(round + 1, decision.knobs(), tuner.policy() + ": " + decision.reason()));
         }
-        return new RoundState(model, outcome.updaterState(), round, before.step() + config.rounds().stepsPerRound(),
+        return new RoundState(model, outcome.updaterState(), round, before.step() + config.averaging().stepsPerRound(),
                 decision, report.bestValidNll(), before.learningRateScale(), null);
     }
 
     /** Applies a settlement to the averaged model and optimiser state; the decision then names the open heads. */
-    private Tuner.Decision settleGates(TranslationModel model, float[] updaterState, Tuner.Decision decision) {
+    private TunerDecision settleGates(TranslationModel model, float[] updaterState, TunerDecision decision) {
         HeadSelection open = GateSettlement.settle(model.transformer(), updaterState, config.tuner().pruningRule());
-        return new Tuner.Decision(decision.knobs(), decision.reason() + " (" + open.keptTotal()
+        return new TunerDecision(decision.knobs(), decision.reason() + " (" + open.keptTotal()
                 + " heads open: " + open.kept() + ")", true);
     }
 
@@ -127,7 +132,7 @@ public final class DistributedTrainer {
     private RoundReport report(int round, RoundState before, ParameterAveraging.Outcome outcome,
                                double elapsedSeconds, double validNll, Evaluator.QualityReport quality,
                                Map<String, double[]> attention) {
-        return new RoundReport(round, config.rounds().rounds(), before.step() + config.rounds().stepsPerRound(),
+        return new RoundReport(round, config.averaging().rounds(), before.step() + config.averaging().stepsPerRound(),
                 outcome.meanLoss(), outcome.tokens(), outcome.roundSeconds(),
                 outcome.roundSeconds() - outcome.trainSeconds(), validNll, quality.bleu(), quality.chrf(),
                 quality.hypotheses(), attention, before.knobs(), outcome.replicas(), elapsedSeconds,

@@ -1,9 +1,12 @@
 package dev.fulcrum.driver.train;
 
+import dev.fulcrum.driver.round.TunerDecision;
+import dev.fulcrum.driver.round.RoundReport;
+import dev.fulcrum.driver.round.RoundState;
 import java.util.Optional;
 
 import dev.fulcrum.driver.config.RunConfig;
-import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.round.RunException;
 import dev.fulcrum.model.TranslationModel;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -81,7 +84,7 @@ final class DivergenceGuard {
         model = new TranslationModel(model.transformer(), model.vocabulary(),
                 model.provenance().withDecision(round + 1, best.knobs(), why));
         return new RoundState(model, best.updaterState(), round, best.step(),
-                new Tuner.Decision(best.knobs(), why), diverged.bestValidNll(), scale,
+                new TunerDecision(best.knobs(), why), diverged.bestValidNll(), scale,
                 new RoundState.Rollback(best.round(), reason, scale));
     }
 }

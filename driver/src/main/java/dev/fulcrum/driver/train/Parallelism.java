@@ -23,7 +23,7 @@ public record Parallelism(int replicas, int threads, int nativeThreads) implemen
         }
     }
 
-    public static Parallelism of(RunConfig.Rounds settings, JavaSparkContext spark) {
+    public static Parallelism of(RunConfig.Averaging settings, JavaSparkContext spark) {
         return of(settings, spark.sc().isLocal(), spark.defaultParallelism(),
                 spark.getConf().getInt("spark.task.cpus", 1));
     }
@@ -32,7 +32,7 @@ public record Parallelism(int replicas, int threads, int nativeThreads) implemen
      * @param cores     the local cores ({@code local[N]}) or the cluster's total executor cores
      * @param taskCores {@code spark.task.cpus} (a cluster task's cores; ignored in local mode)
      */
-    static Parallelism of(RunConfig.Rounds settings, boolean local, int cores, int taskCores) {
+    static Parallelism of(RunConfig.Averaging settings, boolean local, int cores, int taskCores) {
         int replicas = settings.replicas() > 0 ? settings.replicas() : local ? 1 : Math.max(1, cores / taskCores);
         int coresPerReplica = local ? Math.max(1, cores / Math.min(replicas, cores)) : taskCores;
         int threads = settings.threadsPerReplica() > 0 ? settings.threadsPerReplica() : coresPerReplica;

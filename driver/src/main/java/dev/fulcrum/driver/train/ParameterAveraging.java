@@ -1,9 +1,10 @@
 package dev.fulcrum.driver.train;
 
+import dev.fulcrum.driver.round.ReplicaReport;
 import java.util.List;
 import java.util.UUID;
 
-import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.round.RunException;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.config.TrainingConfig;
@@ -27,11 +28,11 @@ public final class ParameterAveraging {
      * The averaged state after a round, and what every replica did; parameters and optimiser state are
      * {@code null} when no replica's state was finite (see {@link RoundSum}).
      */
-    public record Outcome(float[] parameters, float[] updaterState, List<RoundSum.ReplicaReport> replicas,
+    public record Outcome(float[] parameters, float[] updaterState, List<ReplicaReport> replicas,
                           double broadcastSeconds, double roundSeconds) {
         /** Mean training loss over the steps that were not skipped; NaN when every step was. */
         public double meanLoss() {
-            double loss = replicas.stream().mapToDouble(RoundSum.ReplicaReport::lossSum).sum();
+            double loss = replicas.stream().mapToDouble(ReplicaReport::lossSum).sum();
             int steps = replicas.stream().mapToInt(r -> r.steps() - r.skippedSteps()).sum();
             return steps == 0 ? Double.NaN : loss / steps;
         }
@@ -42,12 +43,12 @@ public final class ParameterAveraging {
         }
 
         public long tokens() {
-            return replicas.stream().mapToLong(RoundSum.ReplicaReport::tokens).sum();
+            return replicas.stream().mapToLong(ReplicaReport::tokens).sum();
         }
 
         /** Wall-clock seconds the slowest replica spent training; the rest of the round is overhead. */
         public double trainSeconds() {
-            return replicas.stream().mapToDouble(RoundSum.ReplicaReport::seconds).max().orElse(0);
+            return replicas.stream().mapToDouble(ReplicaReport::seconds).max().orElse(0);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.fulcrum.driver.train;
 
+import dev.fulcrum.driver.round.ReplicaReport;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +17,6 @@ final class RoundSum implements Serializable {
     private final List<ReplicaReport> replicas = new ArrayList<>();
     private int summed;
 
-    /**
-     * What one replica did in a round (no parameters: those are summed). {@code lossSum} is over its steps that
-     * were not skipped; {@code excluded}: its state was not finite and is not in the average.
-     */
-    record ReplicaReport(int partition, String executor, double lossSum, long tokens, int steps, int skippedSteps,
-                         boolean excluded, double seconds, int droppedTooLong, double stepsPerEpoch)
-            implements Serializable {
-    }
 
     RoundSum add(ReplicaUpdate update) {
         boolean finite = allFinite(update.parameters()) && allFinite(update.updaterState());

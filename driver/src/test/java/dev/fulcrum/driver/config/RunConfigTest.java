@@ -30,7 +30,7 @@ class RunConfigTest {
         RunConfig config = RunConfig.load(file, List.of("train.rounds=7", "corpus.train=/data/x y.tsv"));
         assertEquals(8, config.model().heads());
         assertEquals("sinkhorn", config.model().normalization());
-        assertEquals(7, config.rounds().rounds());
+        assertEquals(7, config.averaging().rounds());
         assertEquals("/data/x y.tsv", config.corpus().train());
         assertEquals(1024, config.model().ffnDim(), "untouched keys keep their defaults");
     }
@@ -146,7 +146,7 @@ class RunConfigTest {
 
     @Test
     void settingsAreCheckedLikeOverridesAndChecksAcrossKeysNameTheOtherKey() {
-        assertEquals(7, RunConfig.load(java.util.Map.of("train.rounds", 7)).rounds().rounds());
+        assertEquals(7, RunConfig.load(java.util.Map.of("train.rounds", 7)).averaging().rounds());
         ConfigException range = assertThrows(ConfigException.class,
                 () -> RunConfig.load(java.util.Map.of("train.rounds", 0)));
         assertEquals("train.rounds", range.key());

@@ -1,5 +1,6 @@
 package dev.fulcrum.driver.run;
 
+import dev.fulcrum.driver.round.TunerDecision;
 import static dev.fulcrum.driver.train.RoundReports.attention;
 import static dev.fulcrum.driver.train.RoundReports.heads;
 import static dev.fulcrum.driver.train.RoundReports.report;
@@ -13,9 +14,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fulcrum.driver.train.RoundReport;
-import dev.fulcrum.driver.train.RoundState;
-import dev.fulcrum.driver.train.Tuner;
+import dev.fulcrum.driver.round.RoundReport;
+import dev.fulcrum.driver.round.RoundState;
+import dev.fulcrum.driver.tune.Tuner;
 import dev.fulcrum.model.config.Knobs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class MetricsLogTest {
     private static final Knobs BEFORE = new Knobs(0.1, 0.1, 0.9, 0, 0);
     private static final Knobs AFTER = new Knobs(0.3, 0.1, 0.9, 0, 0);
 
-    private static RoundState after(RoundReport report, Tuner.Decision decision) {
+    private static RoundState after(RoundReport report, TunerDecision decision) {
         return new RoundState(null, new float[0], report.round(), report.step(), decision, report.bestValidNll(), 1.0, null);
     }
 
@@ -32,7 +33,7 @@ class MetricsLogTest {
     void theTunersDecisionIsWrittenWithItsRound(@TempDir Path dir) throws IOException {
         MetricsLog log = new MetricsLog(dir.resolve("metrics.jsonl"));
         RoundReport report = report(BEFORE, attention("enc0.self.entropy", heads(0.02)));
-        log.onRoundEnd(report, after(report, new Tuner.Decision(AFTER, "entropyWeight 0.1→0.3: collapse")));
+        log.onRoundEnd(report, after(report, new TunerDecision(AFTER, "entropyWeight 0.1→0.3: collapse")));
 
         JsonNode line = new ObjectMapper().readTree(Files.readAllLines(dir.resolve("metrics.jsonl")).get(0));
         assertEquals(0.1, line.at("/knobs/entropyWeight").asDouble(), "the knobs the round trained with");
@@ -48,7 +49,7 @@ class MetricsLogTest {
         RoundReport report = report(BEFORE, attention("enc0.self.entropy", heads(0.02)));
 
         assertThrows(IOException.class, () -> new MetricsLog(link).onRoundEnd(report,
-                after(report, new Tuner.Decision(AFTER, "reason"))));
+                after(report, new TunerDecision(AFTER, "reason"))));
         assertEquals("precious\n", Files.readString(elsewhere));
     }
 

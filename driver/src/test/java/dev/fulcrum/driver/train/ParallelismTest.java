@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /** How replicas, gradient threads and native threads follow from the configuration and Spark's cores. */
 class ParallelismTest {
-    private static RunConfig.Rounds rounds(int replicas, int threadsPerReplica) {
-        return new RunConfig.Rounds(10, 20, replicas, threadsPerReplica, 0);
+    private static RunConfig.Averaging rounds(int replicas, int threadsPerReplica) {
+        return new RunConfig.Averaging(10, 20, replicas, threadsPerReplica, 0);
     }
 
     @Test

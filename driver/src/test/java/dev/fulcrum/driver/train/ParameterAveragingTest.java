@@ -1,5 +1,8 @@
 package dev.fulcrum.driver.train;
 
+import dev.fulcrum.driver.data.TrainingData;
+import dev.fulcrum.driver.data.TrainingDataTest;
+import dev.fulcrum.driver.round.ReplicaReport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -101,8 +104,8 @@ class ParameterAveragingTest {
         assertArrayEquals(healthy.parameters(), outcome.parameters(), 0f);
         assertArrayEquals(healthy.updaterState(), outcome.updaterState(), 0f);
         assertEquals(List.of(false, true), outcome.replicas().stream()
-                .sorted(java.util.Comparator.comparingInt(RoundSum.ReplicaReport::partition))
-                .map(RoundSum.ReplicaReport::excluded).toList());
+                .sorted(java.util.Comparator.comparingInt(ReplicaReport::partition))
+                .map(ReplicaReport::excluded).toList());
 
         FaultInjection.arm(new FaultInjection.Fault(FaultInjection.Target.PARAMETERS, 0, 6, 7, Float.POSITIVE_INFINITY, true),
                 new FaultInjection.Fault(FaultInjection.Target.PARAMETERS, 1, 4, 5, Float.NaN, true));
@@ -120,8 +123,8 @@ class ParameterAveragingTest {
         assertTrue(outcome.averaged());
         assertTrue(allFinite(outcome.parameters()) && allFinite(outcome.updaterState()));
         assertEquals(List.of(0, 1), outcome.replicas().stream()
-                .sorted(java.util.Comparator.comparingInt(RoundSum.ReplicaReport::partition))
-                .map(RoundSum.ReplicaReport::skippedSteps).toList());
+                .sorted(java.util.Comparator.comparingInt(ReplicaReport::partition))
+                .map(ReplicaReport::skippedSteps).toList());
         assertTrue(Double.isFinite(outcome.meanLoss()));
         setup.shares().unpersist();
     }

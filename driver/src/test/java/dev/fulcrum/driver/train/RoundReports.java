@@ -1,5 +1,6 @@
 package dev.fulcrum.driver.train;
 
+import dev.fulcrum.driver.round.RoundReport;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -39,7 +39,7 @@ final class EqualCompute {
 
     /** Equal steps, not equal wall-clock time: a time budget would give faster variants more steps. */
     static void requireNoTimeBudget(RunConfig base) {
-        Check.that(base.rounds().maxMinutes() == 0, "train.maxMinutes", base.rounds().maxMinutes(),
+        Check.that(base.averaging().maxMinutes() == 0, "train.maxMinutes", base.averaging().maxMinutes(),
                 "0 in an experiment (variants train the same number of steps, not the same time); set"
                         + " \"train.maxMinutes\" = 0 in the experiment's set");
     }

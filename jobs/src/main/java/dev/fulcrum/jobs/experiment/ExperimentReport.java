@@ -47,10 +47,10 @@ public final class ExperimentReport {
         public static Header of(ExperimentPlan plan, String command, String date, String gitRevision) {
             RunConfig config = plan.variants().get(0).config();
             Map<String, Object> compute = new LinkedHashMap<>();
-            compute.put("rounds", config.rounds().rounds());
-            compute.put("stepsPerRound", config.rounds().stepsPerRound());
-            compute.put("replicas", config.rounds().replicas() == 0 ? "Spark's default parallelism"
-                    : config.rounds().replicas());
+            compute.put("rounds", config.averaging().rounds());
+            compute.put("stepsPerRound", config.averaging().stepsPerRound());
+            compute.put("replicas", config.averaging().replicas() == 0 ? "Spark's default parallelism"
+                    : config.averaging().replicas());
             compute.put("batchTokens", config.training().batchTokens());
             compute.put("seed", config.training().seed());
             compute.put("corpusTrain", config.corpus().train());

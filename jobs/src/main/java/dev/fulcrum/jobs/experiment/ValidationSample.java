@@ -5,7 +5,7 @@ import java.util.List;
 
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.ingest.CorpusIngest;
-import dev.fulcrum.driver.train.TrainingData;
+import dev.fulcrum.driver.data.TrainingData;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 

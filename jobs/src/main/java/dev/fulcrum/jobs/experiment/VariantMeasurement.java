@@ -8,7 +8,7 @@ import java.util.List;
 import dev.fulcrum.driver.TrainJob;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.run.RunDirectory;
-import dev.fulcrum.driver.train.RoundReport;
+import dev.fulcrum.driver.round.RoundReport;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.eval.Evaluator;
 import dev.fulcrum.model.text.BpeTokenizer;

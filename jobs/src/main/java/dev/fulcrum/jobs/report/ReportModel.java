@@ -52,7 +52,7 @@ final class ReportModel {
             notes.put("decisions", "from the model's provenance.json (knobHistory)");
         }
         page.set("decisions", decisions);
-        put(page, notes, "heatmaps", AttentionMaps.read(run.attentionMaps()));
+        put(page, notes, "heatmaps", AttentionHeatmaps.read(run.attentionMaps()));
 
         Path runConf = run.config();
         if (Files.exists(runConf)) {

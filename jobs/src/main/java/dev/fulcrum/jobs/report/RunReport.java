@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import dev.fulcrum.driver.run.RunDirectory;
-import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.round.RunException;
 import dev.fulcrum.model.io.SafeFiles;
 
 /**

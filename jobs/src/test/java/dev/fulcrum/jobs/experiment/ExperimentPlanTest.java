@@ -45,8 +45,8 @@ class ExperimentPlanTest {
                 plan.variants().stream().map(ExperimentPlan.Variant::name).toList());
         RunConfig softmax = plan.variants().get(0).config();
         RunConfig sinkhorn = plan.variants().get(1).config();
-        assertEquals(3, sinkhorn.rounds().rounds(), "the experiment's set wins over the run file");
-        assertEquals(5, sinkhorn.rounds().stepsPerRound(), "--set wins over the run file");
+        assertEquals(3, sinkhorn.averaging().rounds(), "the experiment's set wins over the run file");
+        assertEquals(5, sinkhorn.averaging().stepsPerRound(), "--set wins over the run file");
         assertEquals(2, sinkhorn.model().heads(), "nested keys in a set work like quoted ones");
         assertEquals("softmax", softmax.model().normalization());
         assertEquals("sinkhorn", sinkhorn.model().normalization());
@@ -130,8 +130,8 @@ class ExperimentPlanTest {
         ExperimentPlan enFr = ExperimentPlan.load(conf.resolve("experiment-en-fr.conf"), List.of(), dir);
         RunConfig budget = enFr.variants().get(4).config();
         assertTrue(budget.model().headGates() && budget.tuner().hasHeadBudget());
-        assertEquals(2, budget.rounds().replicas());
+        assertEquals(2, budget.averaging().replicas());
         assertEquals(128, budget.model().modelDim(), "conf/local.conf's model size, set over bench-en-fr.conf's");
-        assertEquals(0, budget.rounds().maxMinutes(), "equal steps, not bench-en-fr.conf's 15 minutes");
+        assertEquals(0, budget.averaging().maxMinutes(), "equal steps, not bench-en-fr.conf's 15 minutes");
     }
 }

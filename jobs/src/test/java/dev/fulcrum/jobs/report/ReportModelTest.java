@@ -16,7 +16,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fulcrum.driver.run.RunException;
+import dev.fulcrum.driver.round.RunException;
 import dev.fulcrum.model.Provenance;
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.config.ModelConfig;
@@ -113,8 +113,8 @@ class ReportModelTest {
                 "layers", Map.of("enc0.self", RunFixture.heads(3, 3), "dec0.self", RunFixture.heads(2, 2),
                         "dec0.cross", RunFixture.heads(2, 3), "dec1.cross", RunFixture.heads(4, 3)));
         JSON.writeValue(file.toFile(), Map.of("sentences", List.of(sentence, sentence, sentence, sentence)));
-        Part part = AttentionMaps.read(file);
-        assertEquals(AttentionMaps.SENTENCES, part.data().size(), "only the first few sentences");
+        Part part = AttentionHeatmaps.read(file);
+        assertEquals(AttentionHeatmaps.SENTENCES, part.data().size(), "only the first few sentences");
         assertEquals("the first 3 of 4 sentences", part.note());
         Map<String, String> axes = new HashMap<>();
         for (JsonNode layer : part.data().get(0).path("layers")) {

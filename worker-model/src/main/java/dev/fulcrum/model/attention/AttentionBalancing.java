@@ -73,7 +73,7 @@ public final class AttentionBalancing {
     }
 
     /** Deterministic gate for evaluation and inference: exactly 0 for closed heads, exactly 1 for open ones. */
-    public static SDVariable expectedGate(SameDiff sd, SDVariable logAlpha) {
+    public static SDVariable deterministicGate(SameDiff sd, SDVariable logAlpha) {
         return stretchAndClip(sd, sd.nn().sigmoid(logAlpha));
     }
 

@@ -1,12 +1,11 @@
 package dev.fulcrum.model.attention;
 
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
 
 import dev.fulcrum.model.config.ModelConfig;
-import dev.fulcrum.model.transformer.Init;
-import dev.fulcrum.model.transformer.Parameters;
+import dev.fulcrum.model.parameters.Init;
+import dev.fulcrum.model.parameters.Parameters;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,9 +23,6 @@ public final class BalancedAttention {
      */
     public enum Kind { SELF, CAUSAL, CROSS }
 
-    /** Names of the per-head statistics a layer can report (see {@link #statistics}). */
-    public static final List<String> STATISTICS = List.of("entropy", "columnDeviation", "coverageUnderRun",
-            "firstPositionMass", "gateOpen");
 
     /** Initial gate log-α: gates start open (P(open) ~ 0.95) so that pruning is something the penalty earns. */
     public static final double INITIAL_GATE_LOG_ALPHA = 3.0;
@@ -146,16 +142,16 @@ public final class BalancedAttention {
     }
 
     /** Per-head statistics of this layer: name → {@code [H]}. Causal layers report gate openness only. */
-    public Map<String, SDVariable> statistics(Result result, AttentionMask mask) {
-        Map<String, SDVariable> stats = new LinkedHashMap<>();
+    public Map<HeadStatistic, SDVariable> statistics(Result result, AttentionMask mask) {
+        Map<HeadStatistic, SDVariable> stats = new EnumMap<>(HeadStatistic.class);
         if (kind != Kind.CAUSAL) {
-            stats.put("entropy", AttentionBalancing.normalizedEntropy(sd, result.weights(), mask));
-            stats.put("columnDeviation", AttentionBalancing.columnDeviation(sd, result.weights(), mask));
-            stats.put("coverageUnderRun", AttentionBalancing.coverageUnderRun(sd, result.weights(), mask));
-            stats.put("firstPositionMass", AttentionBalancing.firstPositionMass(sd, result.weights(), mask));
+            stats.put(HeadStatistic.ENTROPY, AttentionBalancing.normalizedEntropy(sd, result.weights(), mask));
+            stats.put(HeadStatistic.COLUMN_DEVIATION, AttentionBalancing.columnDeviation(sd, result.weights(), mask));
+            stats.put(HeadStatistic.COVERAGE_UNDER_RUN, AttentionBalancing.coverageUnderRun(sd, result.weights(), mask));
+            stats.put(HeadStatistic.FIRST_POSITION_MASS, AttentionBalancing.firstPositionMass(sd, result.weights(), mask));
         }
         if (heads.gated()) {
-            stats.put("gateOpen", AttentionBalancing.gateOpenProbability(sd, logAlpha()));
+            stats.put(HeadStatistic.GATE_OPEN, AttentionBalancing.gateOpenProbability(sd, logAlpha()));
         }
         return stats;
     }
@@ -202,7 +198,7 @@ public final class BalancedAttention {
             SDVariable noise = sd.placeHolder(gateNoiseName(name), logAlpha().dataType(), heads.count());
             return AttentionBalancing.sampledGate(sd, logAlpha(), noise);
         }
-        return AttentionBalancing.expectedGate(sd, logAlpha());
+        return AttentionBalancing.deterministicGate(sd, logAlpha());
     }
 
     private SDVariable logAlpha() {

@@ -18,7 +18,7 @@ public record Knobs(double entropyWeight, double entropyLow, double entropyHigh,
         implements java.io.Serializable {
 
     /** Length of {@link #toArray()}; the graph's knob placeholder has this size. */
-    public static final int SIZE = 6;
+    public static final int SIZE = Knob.values().length;
     /** {@link #decoderGateScale} of knobs that do not set it, and of every run before it existed. */
     public static final double EVEN_GATE_SCALE = 1.0;
     public static final Knobs NONE = new Knobs(0, 0.0, 1.0, 0, 0);
@@ -52,8 +52,12 @@ public record Knobs(double entropyWeight, double entropyLow, double entropyHigh,
         return new Knobs(entropyWeight, entropyLow, entropyHigh, coverageWeight, weight, decoderGateScale);
     }
 
+    /** The graph's knob vector, in {@link Knob} order. */
     public float[] toArray() {
-        return new float[] {(float) entropyWeight, (float) entropyLow, (float) entropyHigh,
-            (float) coverageWeight, (float) gateWeight, (float) decoderGateScale};
+        float[] vector = new float[SIZE];
+        for (Knob knob : Knob.values()) {
+            vector[knob.index()] = (float) knob.valueIn(this);
+        }
+        return vector;
     }
 }

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.fulcrum.model.attention.BalancedAttention;
+import dev.fulcrum.model.attention.HeadStatistic;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.decode.CorpusDecoder;
 import dev.fulcrum.model.decode.DecodeOptions;
@@ -100,9 +100,9 @@ public final class Evaluator {
     private List<String> statisticNames(SameDiff graph) {
         List<String> names = new ArrayList<>();
         for (String layer : TransformerGraph.attentionLayers(model.config())) {
-            for (String stat : BalancedAttention.STATISTICS) {
-                if (graph.hasVariable(layer + "." + stat)) {
-                    names.add(layer + "." + stat);
+            for (HeadStatistic stat : HeadStatistic.values()) {
+                if (graph.hasVariable(stat.of(layer))) {
+                    names.add(stat.of(layer));
                 }
             }
         }

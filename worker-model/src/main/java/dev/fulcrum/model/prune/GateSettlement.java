@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.fulcrum.model.attention.BalancedAttention;
-import dev.fulcrum.model.transformer.Parameters;
+import dev.fulcrum.model.parameters.Parameters;
 import dev.fulcrum.model.transformer.Transformer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The head gates of a gated model as its evaluation and inference graphs apply them. The values come from
- * {@link AttentionBalancing#expectedGate} run on the model's own log α arrays, in the model's data type: the
+ * {@link AttentionBalancing#deterministicGate} run on the model's own log α arrays, in the model's data type: the
  * very op those graphs use, so that a gate is 0 here exactly when it is 0 there.
  */
 public final class HeadGates {
@@ -46,7 +46,7 @@ public final class HeadGates {
                 throw new IllegalArgumentException("attention layer " + layers.get(l) + " has no head gates");
             }
             double[] alphas = logAlpha.toDoubleVector();
-            double[] gates = expectedGate(logAlpha);
+            double[] gates = deterministicGate(logAlpha);
             for (int h = 0; h < alphas.length; h++) {
                 heads.add(new Head(layers.get(l), l, h, alphas[h], gates[h]));
             }
@@ -80,8 +80,8 @@ public final class HeadGates {
                 .gate();
     }
 
-    private static double[] expectedGate(INDArray logAlpha) {
+    private static double[] deterministicGate(INDArray logAlpha) {
         SameDiff sd = SameDiff.create();
-        return AttentionBalancing.expectedGate(sd, sd.constant(logAlpha.dup())).eval().toDoubleVector();
+        return AttentionBalancing.deterministicGate(sd, sd.constant(logAlpha.dup())).eval().toDoubleVector();
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.fulcrum.model.attention.BalancedAttention;
-import dev.fulcrum.model.transformer.Parameters;
+import dev.fulcrum.model.parameters.Parameters;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 

@@ -8,7 +8,7 @@ import java.util.Random;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.transformer.DropoutMasks;
 import dev.fulcrum.model.transformer.GraphInputs;
-import dev.fulcrum.model.transformer.Parameters;
+import dev.fulcrum.model.parameters.Parameters;
 import dev.fulcrum.model.transformer.Transformer;
 import dev.fulcrum.model.transformer.TransformerGraph;
 import org.nd4j.autodiff.samediff.SameDiff;

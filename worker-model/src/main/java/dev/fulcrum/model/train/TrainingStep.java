@@ -12,7 +12,7 @@ import dev.fulcrum.model.concurrent.Threads;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.data.Batcher;
-import dev.fulcrum.model.transformer.Parameters;
+import dev.fulcrum.model.parameters.Parameters;
 import dev.fulcrum.model.transformer.Transformer;
 import dev.fulcrum.model.transformer.TransformerGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,6 @@
 package dev.fulcrum.model.transformer;
 
+import dev.fulcrum.model.parameters.Parameters;
 import static dev.fulcrum.model.transformer.GraphInputs.*;
 
 import java.util.Arrays;
@@ -70,7 +71,7 @@ public final class GraphFeeds {
     }
 
     /**
-     * Placeholders of one cached {@link TransformerGraph.Mode#STEP}: each row's newest token {@code [B, 1]} at
+     * Placeholders of one cached {@link TransformerGraph.Mode#CACHED_STEP}: each row's newest token {@code [B, 1]} at
      * {@code position} (0 for BOS), and the cached keys and values by placeholder name: self-attention's, each
      * {@code [B, H, position + 1, dh]} (the first slot a placeholder), and cross-attention's of each row's
      * sentence, each {@code [B, H, Ts, dh]}.

@@ -20,7 +20,7 @@ public final class GraphInputs {
     public static final String CAUSAL = "causal";
     /** The balancing knobs {@code [Knobs.SIZE]}. */
     public static final String KNOBS = "knobs";
-    /** Encoder output {@code [B*Ts, D]}: an output of the ENCODE graph, fed to a whole-prefix DECODE step. */
+    /** Encoder output {@code [B*Ts, D]}: an output of the ENCODE graph, fed to a whole-prefix PREFIX_STEP graph. */
     public static final String ENCODER_OUT = "encout";
     /**
      * Which of the cached self-attention keys a cached step may attend to {@code [1, t + 1]}: 1, except 0 for

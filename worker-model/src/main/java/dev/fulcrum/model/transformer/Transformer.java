@@ -1,5 +1,6 @@
 package dev.fulcrum.model.transformer;
 
+import dev.fulcrum.model.parameters.Parameters;
 import java.io.OutputStream;
 import java.io.PrintStream;
 
@@ -97,18 +98,18 @@ public final class Transformer {
         return encoderGraph;
     }
 
-    /** The cached incremental decoder step beam search runs (see {@link Mode#STEP}). */
+    /** The cached incremental decoder step beam search runs (see {@link Mode#CACHED_STEP}). */
     public synchronized SameDiff stepGraph() {
         if (stepGraph == null) {
-            stepGraph = attached(Mode.STEP);
+            stepGraph = attached(Mode.CACHED_STEP);
         }
         return stepGraph;
     }
 
-    /** The whole-prefix decoder step, the uncached reference of {@link #stepGraph} (see {@link Mode#DECODE}). */
+    /** The whole-prefix decoder step, the uncached reference of {@link #stepGraph} (see {@link Mode#PREFIX_STEP}). */
     public synchronized SameDiff decoderGraph() {
         if (decoderGraph == null) {
-            decoderGraph = attached(Mode.DECODE);
+            decoderGraph = attached(Mode.PREFIX_STEP);
         }
         return decoderGraph;
     }

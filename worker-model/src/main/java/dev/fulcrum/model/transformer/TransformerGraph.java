@@ -1,5 +1,7 @@
 package dev.fulcrum.model.transformer;
 
+import dev.fulcrum.model.parameters.Init;
+import dev.fulcrum.model.parameters.Parameters;
 import static dev.fulcrum.model.transformer.GraphInputs.*;
 
 import java.util.LinkedHashMap;
@@ -26,16 +28,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * cross-attention, FFN), final norms, the output projection tied to the embeddings, and label-smoothed
  * cross-entropy plus the balancing penalties.
  *
- * <p>One builder makes the four graphs a model needs; all of them share the parameters of one
+ * <p>One builder makes the five graphs a model needs; all of them share the parameters of one
  * {@link Parameters} store: {@link Mode#TRAIN} (dropout, sampled gates, loss), {@link Mode#EVAL} (loss,
  * token NLL, per-head attention statistics and every layer's attention weights), {@link Mode#ENCODE} and
- * {@link Mode#STEP} (one incremental decoder step: the newest token, with the earlier positions' self-attention
+ * {@link Mode#CACHED_STEP} (one incremental decoder step: the newest token, with the earlier positions' self-attention
  * keys and values cached and the cross-attention keys and values the ENCODE graph projected; what beam search
- * runs) and {@link Mode#DECODE} (one decoder step recomputing the whole
+ * runs) and {@link Mode#PREFIX_STEP} (one decoder step recomputing the whole
  * prefix: the uncached reference the cached step is tested against).
  */
 public final class TransformerGraph {
-    public enum Mode { TRAIN, EVAL, ENCODE, STEP, DECODE }
+    public enum Mode { TRAIN, EVAL, ENCODE, CACHED_STEP, PREFIX_STEP }
 
     /** The tied embedding / output-projection table {@code [V, D]}. */
     public static final String EMBEDDING = "embed.w";
@@ -128,9 +130,9 @@ public final class TransformerGraph {
         penalties = sd.constant(Nd4j.scalar(type, 0.0));
 
         SDVariable encoded = null;
-        if (mode == Mode.DECODE) {
+        if (mode == Mode.PREFIX_STEP) {
             encoded = sd.placeHolder(ENCODER_OUT, type, -1, config.modelDim());
-        } else if (mode != Mode.STEP) {
+        } else if (mode != Mode.CACHED_STEP) {
             SDVariable sourceTokens = embedSource();
             encoded = encoder(sourceTokens, source, sourceMask, knobInputs);
             if (mode == Mode.ENCODE) {
@@ -143,9 +145,9 @@ public final class TransformerGraph {
         SDVariable targetMask = paddingMask(targetIn);
         SDVariable hidden = decoder(embedTarget(), targetIn, targetMask, encoded, source, sourceMask,
                 knobInputs);
-        if (mode == Mode.STEP) {
+        if (mode == Mode.CACHED_STEP) {
             defineStepOutputs(hidden, lastCrossWeights == null ? null : sd.mean(lastCrossWeights, 1), sourceMask);
-        } else if (mode == Mode.DECODE) {
+        } else if (mode == Mode.PREFIX_STEP) {
             defineLastPositionOutputs(hidden, targetIn, sourceMask);
         } else {
             defineLosses(hidden, project(hidden), targetMask);
@@ -204,7 +206,7 @@ public final class TransformerGraph {
 
     private SDVariable decoder(SDVariable y, SDVariable targetIn, SDVariable targetMask, SDVariable encoded,
                                SDVariable source, SDVariable sourceMask, KnobInputs knobs) {
-        AttentionMask selfMask = mode == Mode.STEP
+        AttentionMask selfMask = mode == Mode.CACHED_STEP
                 ? AttentionMask.of(sd, targetMask, sd.placeHolder(CACHE_MASK, type, 1, -1))
                 : AttentionMask.of(sd, targetMask, targetMask).causal(sd.placeHolder(CAUSAL, type, -1, -1));
         AttentionMask crossMask = AttentionMask.of(sd, targetMask, sourceMask);
@@ -214,7 +216,7 @@ public final class TransformerGraph {
             String block = "dec" + i;
             if (headPlan.computes(block + ".self")) {
                 SDVariable normed = layerNorm(block + ".ln1", y);
-                SDVariable attended = mode == Mode.STEP
+                SDVariable attended = mode == Mode.CACHED_STEP
                         ? cachedSelfAttention(block + ".self", normed, targetShape, selfMask)
                         : attention(block + ".self", Kind.CAUSAL, normed, normed, targetShape, targetShape, selfMask,
                         knobs);
@@ -222,7 +224,7 @@ public final class TransformerGraph {
             }
             if (headPlan.computes(block + ".cross")) {
                 SDVariable normed = layerNorm(block + ".ln2", y);
-                SDVariable attended = mode == Mode.STEP
+                SDVariable attended = mode == Mode.CACHED_STEP
                         ? cachedCrossAttention(block + ".cross", normed, targetShape, crossMask)
                         : attention(block + ".cross", Kind.CROSS, normed, encoded, targetShape, sourceShape,
                         crossMask, knobs);
@@ -248,7 +250,7 @@ public final class TransformerGraph {
         }
         if (mode == Mode.EVAL) {
             layer.statistics(result, mask).forEach((stat, value) ->
-                    statistics.put(name + "." + stat, sd.identity(name + "." + stat, value)));
+                    statistics.put(stat.of(name), sd.identity(stat.of(name), value)));
             sd.identity(attentionWeights(name), result.weights());
         }
         if (kind == Kind.CROSS) {
@@ -258,7 +260,7 @@ public final class TransformerGraph {
     }
 
     /**
-     * Causal self-attention of a {@link Mode#STEP} graph: the newest position {@code [B, D]} over the cached
+     * Causal self-attention of a {@link Mode#CACHED_STEP} graph: the newest position {@code [B, D]} over the cached
      * keys and values (placeholders) and its own; the extended cache is an output, for the next step.
      */
     private SDVariable cachedSelfAttention(String name, SDVariable newest, SDVariable newestShape,
@@ -274,7 +276,7 @@ public final class TransformerGraph {
 
     /**
      * The ENCODE graph's outputs {@link GraphInputs#sourceKeys} and {@link GraphInputs#sourceValues}: every computed
-     * cross-attention layer's projection of the encoder output, which a {@link Mode#STEP} graph takes as input.
+     * cross-attention layer's projection of the encoder output, which a {@link Mode#CACHED_STEP} graph takes as input.
      */
     private void defineSourceKeysValues(SDVariable encoded, SDVariable sourceShape) {
         for (String name : headPlan.computedLayers(config, Kind.CROSS)) {
@@ -284,7 +286,7 @@ public final class TransformerGraph {
         }
     }
 
-    /** Cross-attention of a {@link Mode#STEP} graph, over the keys and values the ENCODE graph projected. */
+    /** Cross-attention of a {@link Mode#CACHED_STEP} graph, over the keys and values the ENCODE graph projected. */
     private SDVariable cachedCrossAttention(String name, SDVariable newest, SDVariable newestShape,
                                             AttentionMask mask) {
         BalancedAttention.Heads heads = headPlan.heads(name, config, false);
@@ -393,7 +395,7 @@ public final class TransformerGraph {
         }
     }
 
-    /** {@link #defineStepOutputs} at the last position of a whole-prefix {@link Mode#DECODE} graph. */
+    /** {@link #defineStepOutputs} at the last position of a whole-prefix {@link Mode#PREFIX_STEP} graph. */
     private void defineLastPositionOutputs(SDVariable hidden, SDVariable targetIn, SDVariable sourceMask) {
         SDVariable last = sd.sizeAt(targetIn, 1).sub(1).castTo(DataType.INT).reshape(1);
         SDVariable perPosition = sd.reshape(hidden, sd.concat(0, sd.shape(targetIn),

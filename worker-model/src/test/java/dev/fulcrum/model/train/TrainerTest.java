@@ -15,7 +15,7 @@ import dev.fulcrum.model.config.ModelConfig;
 import dev.fulcrum.model.config.TrainingConfig;
 import dev.fulcrum.model.data.Batcher;
 import dev.fulcrum.model.eval.Evaluator;
-import dev.fulcrum.model.transformer.Parameters;
+import dev.fulcrum.model.parameters.Parameters;
 import dev.fulcrum.model.transformer.Transformer;
 import dev.fulcrum.model.transformer.TransformerGraph;
 import org.junit.jupiter.api.Test;

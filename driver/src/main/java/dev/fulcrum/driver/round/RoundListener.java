@@ -1,4 +1,4 @@
-package dev.fulcrum.driver.train;
+package dev.fulcrum.driver.round;
 
 /** Receives every finished round (progress, metrics, checkpoints); the training loop knows none of them. */
 public interface RoundListener {

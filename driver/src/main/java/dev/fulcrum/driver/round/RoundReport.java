@@ -1,4 +1,4 @@
-package dev.fulcrum.driver.train;
+package dev.fulcrum.driver.round;
 
 import java.util.List;
 import java.util.Map;
@@ -24,16 +24,16 @@ import dev.fulcrum.model.config.Knobs;
 public record RoundReport(int round, int rounds, long step, double trainLoss, long tokens, double roundSeconds,
                           double overheadSeconds, double validNll, double bleu, double chrf,
                           List<String> translations, Map<String, double[]> attention, Knobs knobs,
-                          List<RoundSum.ReplicaReport> replicas, double elapsedSeconds, double bestValidNllBefore) {
+                          List<ReplicaReport> replicas, double elapsedSeconds, double bestValidNllBefore) {
 
     /** Steps of the round skipped for a non-finite loss or gradient, all replicas. */
     public int skippedSteps() {
-        return replicas.stream().mapToInt(RoundSum.ReplicaReport::skippedSteps).sum();
+        return replicas.stream().mapToInt(ReplicaReport::skippedSteps).sum();
     }
 
     /** Replicas left out of the round's average because their state was not finite. */
     public long excludedReplicas() {
-        return replicas.stream().filter(RoundSum.ReplicaReport::excluded).count();
+        return replicas.stream().filter(ReplicaReport::excluded).count();
     }
 
     public double tokensPerSecond() {
@@ -42,7 +42,7 @@ public record RoundReport(int round, int rounds, long step, double trainLoss, lo
 
     /** Passes over the training data so far: steps over steps per pass, mean over the replicas. */
     public double epochs() {
-        double perEpoch = replicas.stream().mapToDouble(RoundSum.ReplicaReport::stepsPerEpoch).average().orElse(1);
+        double perEpoch = replicas.stream().mapToDouble(ReplicaReport::stepsPerEpoch).average().orElse(1);
         return step / Math.max(1e-9, perEpoch);
     }
 

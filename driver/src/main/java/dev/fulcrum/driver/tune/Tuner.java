@@ -1,5 +1,7 @@
-package dev.fulcrum.driver.train;
+package dev.fulcrum.driver.tune;
 
+import dev.fulcrum.driver.round.TunerDecision;
+import dev.fulcrum.driver.round.RoundReport;
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.model.config.Knobs;
 
@@ -10,21 +12,11 @@ import dev.fulcrum.model.config.Knobs;
  * decides exactly as an uninterrupted one.
  */
 public interface Tuner {
-    /**
-     * A decision: the knobs for the next round and why (printed, written to metrics.jsonl, stored in the
-     * model's provenance when the knobs change), and whether to settle the head gates for good before it
-     * (see {@link dev.fulcrum.model.prune.GateSettlement}).
-     */
-    record Decision(Knobs knobs, String reason, boolean settleGates) {
-        public Decision(Knobs knobs, String reason) {
-            this(knobs, reason, false);
-        }
-    }
 
     /** The policy's name as configured ({@code tuner.policy}), recorded in the model's provenance. */
     String policy();
 
-    Decision decide(RoundReport report);
+    TunerDecision decide(RoundReport report);
 
     /** The policy {@code tuner.policy} names. */
     static Tuner of(RunConfig.TunerSettings settings) {
@@ -44,8 +36,8 @@ public interface Tuner {
             }
 
             @Override
-            public Decision decide(RoundReport report) {
-                return new Decision(report.knobs(), "no change: fixed policy");
+            public TunerDecision decide(RoundReport report) {
+                return new TunerDecision(report.knobs(), "no change: fixed policy");
             }
         };
     }

@@ -1,5 +1,7 @@
-package dev.fulcrum.driver.train;
+package dev.fulcrum.driver.tune;
 
+import dev.fulcrum.driver.round.TunerDecision;
+import dev.fulcrum.driver.round.RoundReport;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -15,7 +17,7 @@ import dev.fulcrum.model.prune.GateSettlement;
 import dev.fulcrum.model.prune.PruningRule;
 
 /**
- * Dual ascent on the balancing weights (DESIGN.md, "The tuner"). Each tuned weight λ is the multiplier of a
+ * Dual ascent on the balancing weights (docs/design.md, "The tuner"). Each tuned weight λ is the multiplier of a
  * constraint "measured ≤ target" and takes, after every round, the step
  * λ ← clamp(λ + η·(measured − target), 0, tuner.maxWeight): more entropy penalty while heads leave the
  * entropy band, more coverage penalty while cross-attention leaves source tokens uncovered, more gate
@@ -41,14 +43,14 @@ final class DualAscentTuner implements Tuner {
     }
 
     @Override
-    public Decision decide(RoundReport report) {
+    public TunerDecision decide(RoundReport report) {
         List<Constraint> constraints = constraints(report);
         Optional<String> settlement = settlementDue(report);
         if (settlement.isPresent()) {
             return settle(report, constraints, settlement.get());
         }
         if (constraints.isEmpty()) {
-            return new Decision(report.knobs(), "no change: no weight is tuned (every rate is 0, no statistic "
+            return new TunerDecision(report.knobs(), "no change: no weight is tuned (every rate is 0, no statistic "
                     + "to steer by, or no head budget)");
         }
         return worsened(report) ? backOff(report, constraints) : ascend(report.knobs(), constraints);
@@ -154,14 +156,14 @@ final class DualAscentTuner implements Tuner {
     }
 
     /** Settles the gates, drops the gate weight, and moves the other tuned weights as usual. */
-    private Decision settle(RoundReport report, List<Constraint> constraints, String why) {
+    private TunerDecision settle(RoundReport report, List<Constraint> constraints, String why) {
         List<Constraint> others = constraints.stream().filter(c -> c.weight() != Weight.GATE).toList();
-        Decision rest = others.isEmpty() ? new Decision(report.knobs(), "")
+        TunerDecision rest = others.isEmpty() ? new TunerDecision(report.knobs(), "")
                 : worsened(report) ? backOff(report, others) : ascend(report.knobs(), others);
         double gate = report.knobs().gateWeight();
         String reason = why + (gate == 0 ? "" : "; " + change(Weight.GATE, gate, 0))
                 + (rest.reason().isEmpty() ? "" : "; " + rest.reason());
-        return new Decision(Weight.GATE.with(rest.knobs(), 0), reason, true);
+        return new TunerDecision(Weight.GATE.with(rest.knobs(), 0), reason, true);
     }
 
     private boolean worsened(RoundReport report) {
@@ -170,7 +172,7 @@ final class DualAscentTuner implements Tuner {
                 && report.validNll() > best * (1 + settings.lossTolerance());
     }
 
-    private Decision ascend(Knobs knobs, List<Constraint> constraints) {
+    private TunerDecision ascend(Knobs knobs, List<Constraint> constraints) {
         Knobs next = knobs;
         List<String> moved = new ArrayList<>();
         List<String> kept = new ArrayList<>();
@@ -185,10 +187,10 @@ final class DualAscentTuner implements Tuner {
                 kept.add(constraint.weight().key + " stays " + figure(old) + ": " + constraint.describe());
             }
         }
-        return new Decision(next, moved.isEmpty() ? "no change: " + String.join("; ", kept) : String.join("; ", moved));
+        return new TunerDecision(next, moved.isEmpty() ? "no change: " + String.join("; ", kept) : String.join("; ", moved));
     }
 
-    private Decision backOff(RoundReport report, List<Constraint> constraints) {
+    private TunerDecision backOff(RoundReport report, List<Constraint> constraints) {
         String why = "back-off: validNll " + figure(report.validNll()) + " > best "
                 + figure(report.bestValidNllBefore()) + " by more than " + figure(100 * settings.lossTolerance()) + "%";
         Knobs next = report.knobs();
@@ -201,7 +203,7 @@ final class DualAscentTuner implements Tuner {
                 moved.add(change(constraint.weight(), old, lowered));
             }
         }
-        return new Decision(next, moved.isEmpty() ? "no change: " + why + ", but no tuned weight to lower"
+        return new TunerDecision(next, moved.isEmpty() ? "no change: " + why + ", but no tuned weight to lower"
                 : why + ": " + String.join(", ", moved));
     }
 

@@ -1,4 +1,4 @@
-package dev.fulcrum.driver.train;
+package dev.fulcrum.driver.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +11,6 @@ import java.util.Set;
 
 import dev.fulcrum.driver.LocalSpark;
 import dev.fulcrum.driver.config.RunConfig;
-import dev.fulcrum.driver.data.Vocabularies;
 import dev.fulcrum.model.text.BpeModel;
 import dev.fulcrum.model.text.BpeTokenizer;
 import org.apache.spark.api.java.JavaRDD;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
 
-class TrainingDataTest {
+public class TrainingDataTest {
     private static SparkSession spark;
 
     @BeforeAll
@@ -39,7 +38,7 @@ class TrainingDataTest {
     }
 
     /** Pairs "file 7 opened" → "fichier 7 ouvert", with sources repeated every 40 rows (as real catalogs do). */
-    static Dataset<Row> corpus(SparkSession spark, int rows) {
+    public static Dataset<Row> corpus(SparkSession spark, int rows) {
         List<Tuple2<String, String>> pairs = new ArrayList<>();
         String[][] nouns = {{"file", "fichier"}, {"folder", "dossier"}, {"page", "page"}, {"user", "utilisateur"}};
         String[][] verbs = {{"opened", "ouvert"}, {"saved", "enregistré"}, {"deleted", "supprimé"}};

@@ -14,7 +14,7 @@ import dev.fulcrum.model.attention.AttentionMask;
 import dev.fulcrum.model.attention.BalancedAttention;
 import dev.fulcrum.model.attention.BalancedAttention.Kind;
 import dev.fulcrum.model.config.Check;
-import dev.fulcrum.model.transformer.Init;
+import dev.fulcrum.model.parameters.Init;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -126,7 +126,7 @@ public class BalancedAttentionVertex extends SameDiffVertex {
         logits = AttentionBalancing.applyTemperature(sd, logits, params.get(LOG_TEMPERATURE));
         SDVariable context = sd.mmul(normalize(sd, logits, mask), splitHeads(sd, memory, params.get(VALUE_WEIGHTS)));
         if (headGates) {
-            context = AttentionBalancing.gateHeads(context, AttentionBalancing.expectedGate(sd, params.get(LOG_ALPHA)));
+            context = AttentionBalancing.gateHeads(context, AttentionBalancing.deterministicGate(sd, params.get(LOG_ALPHA)));
         }
         return mergeHeads(sd, context, params.get(OUTPUT_WEIGHTS));
     }

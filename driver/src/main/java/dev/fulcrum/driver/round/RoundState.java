@@ -1,4 +1,4 @@
-package dev.fulcrum.driver.train;
+package dev.fulcrum.driver.round;
 
 import dev.fulcrum.model.TranslationModel;
 import dev.fulcrum.model.config.Knobs;
@@ -11,7 +11,7 @@ import dev.fulcrum.model.config.Knobs;
  * diverge: then the state is the round's own).
  */
 public record RoundState(TranslationModel model, float[] updaterState, int round, long step,
-                         Tuner.Decision decision, double bestValidNll, double learningRateScale,
+                         TunerDecision decision, double bestValidNll, double learningRateScale,
                          Rollback rollback) {
 
     /** A diverged round's way back: to which round's state, why, and the learning-rate factor from now on. */

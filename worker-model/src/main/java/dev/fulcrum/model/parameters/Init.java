@@ -1,4 +1,4 @@
-package dev.fulcrum.model.transformer;
+package dev.fulcrum.model.parameters;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,4 @@
-package dev.fulcrum.model.transformer;
+package dev.fulcrum.model.parameters;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {"enc0.self":[head][query][key], ...}}]}}. Encoder self-attention is source × source, decoder
  * self-attention target × target, cross-attention target queries × source keys.
  */
-final class AttentionMaps {
+final class AttentionHeatmaps {
     /**
      * Validation sentences shown: enough to see what the heads do, few enough to keep the page light (each
      * sentence costs layers × heads charts).
@@ -25,7 +25,7 @@ final class AttentionMaps {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AttentionMaps() {
+    private AttentionHeatmaps() {
     }
 
     /**

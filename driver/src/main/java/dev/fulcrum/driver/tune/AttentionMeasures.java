@@ -1,4 +1,6 @@
-package dev.fulcrum.driver.train;
+package dev.fulcrum.driver.tune;
+
+import dev.fulcrum.model.attention.HeadStatistic;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,6 @@ import java.util.function.Predicate;
  */
 public record AttentionMeasures(Map<String, double[]> attention) {
     private static final String CROSS_LAYER_SUFFIX = ".cross";
-    private static final String GATE_OPEN = ".gateOpen";
 
     /** A measured value and where: "all heads" or the layer it was found in. */
     public record Measure(double value, String where) {
@@ -27,20 +28,20 @@ public record AttentionMeasures(Map<String, double[]> attention) {
      * lies outside [low, high]; 0 for a head inside the band.
      */
     public OptionalDouble entropyOutsideBand(double low, double high) {
-        return values(name -> name.endsWith(".entropy")).stream()
+        return values(HeadStatistic.ENTROPY::names).stream()
                 .mapToDouble(entropy -> Math.max(0, Math.max(low - entropy, entropy - high)))
                 .average();
     }
 
     /** Mean coverage under-run over the cross-attention heads. */
     public OptionalDouble crossCoverageUnderRun() {
-        return values(name -> name.endsWith(CROSS_LAYER_SUFFIX + ".coverageUnderRun")).stream()
+        return values(name -> HeadStatistic.COVERAGE_UNDER_RUN.layerOf(name).filter(layer -> layer.endsWith(CROSS_LAYER_SUFFIX)).isPresent()).stream()
                 .mapToDouble(Double::doubleValue).average();
     }
 
     /** Mean gate openness over all gated heads. */
     public Optional<Measure> openHeads() {
-        OptionalDouble mean = values(name -> name.endsWith(GATE_OPEN)).stream()
+        OptionalDouble mean = values(HeadStatistic.GATE_OPEN::names).stream()
                 .mapToDouble(Double::doubleValue).average();
         return mean.isPresent() ? Optional.of(new Measure(mean.getAsDouble(), "all heads")) : Optional.empty();
     }
@@ -57,11 +58,8 @@ public record AttentionMeasures(Map<String, double[]> attention) {
     /** Gate openness (probability of a non-zero gate) of every gated head, layer → heads; empty without gates. */
     public Map<String, double[]> gateOpenness() {
         Map<String, double[]> byLayer = new TreeMap<>();
-        attention.forEach((name, heads) -> {
-            if (name.endsWith(GATE_OPEN)) {
-                byLayer.put(name.substring(0, name.length() - GATE_OPEN.length()), heads);
-            }
-        });
+        attention.forEach((name, heads) -> HeadStatistic.GATE_OPEN.layerOf(name)
+                .ifPresent(layer -> byLayer.put(layer, heads)));
         return byLayer;
     }
 

@@ -1,4 +1,4 @@
-package dev.fulcrum.driver.run;
+package dev.fulcrum.driver.round;
 
 /**
  * A run that cannot start or go on for a reason the user can fix (an occupied output directory, nothing to

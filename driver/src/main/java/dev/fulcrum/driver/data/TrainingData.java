@@ -1,4 +1,4 @@
-package dev.fulcrum.driver.train;
+package dev.fulcrum.driver.data;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
