@@ -19,12 +19,20 @@ import dev.fulcrum.driver.round.RoundState;
 import dev.fulcrum.model.io.SafeFiles;
 
 /**
- * metrics.jsonl: one JSON object per finished round, appended and synced. Values that do not exist (BLEU
- * when no sample was decoded) are null, never NaN, so that every line is standard JSON.
+ * metrics.jsonl, its one writer and reader: one JSON object per finished round, appended and synced. Values that
+ * do not exist (BLEU when no sample was decoded) are null, never NaN, so that every line is standard JSON. The
+ * run report and the experiment read it through {@link #read}.
  */
 public final class MetricsLog implements RoundListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
+
+    /**
+     * The rounds of a metrics file, in file order, and how many lines were not a round (a line a crash cut
+     * short, or something else; blank lines do not count).
+     */
+    public record Lines(List<JsonNode> rounds, int skippedLines) {
+    }
 
     public MetricsLog(Path file) {
         this.file = file;
@@ -65,18 +73,32 @@ public final class MetricsLog implements RoundListener {
         return line;
     }
 
-    /** The lowest validNll of the lines written so far, +∞ when there is none (what a resumed tuner needs). */
-    public double bestValidNll() throws IOException {
-        double best = Double.POSITIVE_INFINITY;
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                JsonNode node = parseOrNull(line);
-                if (node != null && node.path("validNll").isNumber()) {
-                    best = Math.min(best, node.path("validNll").asDouble());
-                }
+    /** The rounds of {@code file}; none when it does not exist (a run that has not finished a round). */
+    public static Lines read(Path file) throws IOException {
+        return Files.exists(file) ? parse(Files.readAllLines(file, StandardCharsets.UTF_8)) : new Lines(List.of(), 0);
+    }
+
+    public static Lines parse(List<String> lines) {
+        List<JsonNode> rounds = new ArrayList<>();
+        int skipped = 0;
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode round = roundOrNull(line);
+            if (round != null) {
+                rounds.add(round);
+            } else {
+                skipped++;
             }
         }
-        return best;
+        return new Lines(List.copyOf(rounds), skipped);
+    }
+
+    /** The lowest validNll of the lines written so far, +∞ when there is none (what a resumed tuner needs). */
+    public double bestValidNll() throws IOException {
+        return read(file).rounds().stream().filter(round -> round.path("validNll").isNumber())
+                .mapToDouble(round -> round.path("validNll").asDouble()).min().orElse(Double.POSITIVE_INFINITY);
     }
 
     /**
@@ -89,8 +111,8 @@ public final class MetricsLog implements RoundListener {
         }
         List<String> kept = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            JsonNode node = parseOrNull(line);
-            if (node != null && node.path("round").asInt(Integer.MAX_VALUE) <= round) {
+            JsonNode node = roundOrNull(line);
+            if (node != null && node.path("round").asInt() <= round) {
                 kept.add(line);
             }
         }
@@ -108,9 +130,11 @@ public final class MetricsLog implements RoundListener {
         }
     }
 
-    private static JsonNode parseOrNull(String line) {
+    /** The line as a round: a JSON object with an integer {@code round}, else null. */
+    private static JsonNode roundOrNull(String line) {
         try {
-            return JSON.readTree(line);
+            JsonNode node = JSON.readTree(line);
+            return node != null && node.isObject() && node.path("round").canConvertToInt() ? node : null;
         } catch (IOException e) {
             return null;
         }

@@ -1,12 +1,10 @@
 package dev.fulcrum.jobs.experiment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fulcrum.driver.run.MetricsLog;
 
 /**
  * What a run's training cost, summed over its metrics.jsonl (one line per round): the job's result carries only
@@ -16,13 +14,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param roundSeconds wall-clock seconds of the rounds, validation excluded
  */
 record RunTotals(long tokens, double roundSeconds) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     static RunTotals read(Path metrics) throws IOException {
         long tokens = 0;
         double seconds = 0;
-        for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-            JsonNode round = JSON.readTree(line);
+        for (JsonNode round : MetricsLog.read(metrics).rounds()) {
             tokens += round.path("tokens").asLong();
             seconds += round.path("roundSeconds").asDouble();
         }

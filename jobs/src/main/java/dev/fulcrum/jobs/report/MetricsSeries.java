@@ -1,8 +1,6 @@
 package dev.fulcrum.jobs.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -11,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.driver.run.MetricsLog;
 
 /**
  * metrics.jsonl (one line per round, see the driver's MetricsLog) as series over rounds: the learning
@@ -28,32 +26,19 @@ record MetricsSeries(List<JsonNode> lines, int skippedLines) {
     /** The figures of the learning curves, as MetricsLog names them. */
     static final List<String> CURVES = List.of("trainLoss", "validNll", "validPerplexity", "bleu", "chrf");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** The series of {@code file}; none when the file does not exist (a run that has not finished a round). */
     static MetricsSeries read(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return new MetricsSeries(List.of(), 0);
-        }
-        return parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+        return of(MetricsLog.read(file));
     }
 
     static MetricsSeries parse(List<String> lines) {
-        List<JsonNode> parsed = new ArrayList<>();
-        int skipped = 0;
-        for (String line : lines) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node = parseOrNull(line);
-            if (node != null && node.isObject() && node.path("round").canConvertToInt()) {
-                parsed.add(node);
-            } else {
-                skipped++;
-            }
-        }
-        return new MetricsSeries(List.copyOf(parsed), skipped);
+        return of(MetricsLog.parse(lines));
+    }
+
+    private static MetricsSeries of(MetricsLog.Lines lines) {
+        return new MetricsSeries(lines.rounds(), lines.skippedLines());
     }
 
     ArrayNode rounds() {
@@ -166,11 +151,4 @@ record MetricsSeries(List<JsonNode> lines, int skippedLines) {
         return () -> fields;
     }
 
-    private static JsonNode parseOrNull(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (IOException e) {
-            return null;
-        }
-    }
 }
