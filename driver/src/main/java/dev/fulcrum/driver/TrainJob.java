@@ -1,5 +1,6 @@
 package dev.fulcrum.driver;
 
+import dev.fulcrum.model.data.TextPair;
 import dev.fulcrum.driver.round.TunerDecision;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.fulcrum.driver.config.RunConfig;
 import dev.fulcrum.driver.data.Vocabularies;
@@ -71,10 +71,14 @@ public final class TrainJob {
 
     /**
      * The trained model, the state and report of the last round (no report when no round was left to run),
-     * and example translations (source, reference, output).
+     * and example translations.
      */
     public record Result(TranslationModel model, RoundState last, Optional<RoundReport> finalReport,
-                         List<String[]> examples) {
+                         List<Example> examples) {
+    }
+
+    /** A validation sentence, its reference and the final model's translation. */
+    public record Example(String source, String reference, String translation) {
     }
 
     /** A job whose tuner is the policy the configuration names ({@code tuner.policy}). */
@@ -124,29 +128,26 @@ public final class TrainJob {
 
         ParameterAveraging averaging = ParameterAveraging.over(context, shares, transformer.config(),
                 config.training(), parallelism);
-        AtomicReference<RoundReport> lastReport = new AtomicReference<>();
-        List<RoundListener> listeners = new ArrayList<>(listeners());
-        listeners.add((report, state) -> lastReport.set(report));
-        RoundState last;
+        DistributedTrainer.Trained trained;
         try {
-            last = new DistributedTrainer(averaging, config, validation, tuner, listeners,
+            trained = new DistributedTrainer(averaging, config, validation, tuner, listeners(),
                     context.defaultParallelism()).train(start);
         } finally {
             averaging.release();
             shares.unpersist();
         }
-        warnIfWorseThanBest(lastReport.get());
+        trained.lastReport().ifPresent(this::warnIfWorseThanBest);
+        RoundState last = trained.last();
         TranslationModel exported = exported(last.model());
         ModelStore.save(exported, run.model());
         out.println("model saved to " + run.model());
         writeAttentionMaps(last.model(), split.valid());
-        Optional<RoundReport> finalReport = Optional.ofNullable(lastReport.get());
-        return new Result(exported, last, finalReport, examples(finalReport, validation));
+        return new Result(exported, last, trained.lastReport(), examples(trained.lastReport(), validation));
     }
 
     /** The model exported is the last round's: say so when an earlier round validated better. */
     private void warnIfWorseThanBest(RoundReport last) {
-        if (last != null && last.validNll() > last.bestValidNllBefore()) {
+        if (last.validNll() > last.bestValidNllBefore()) {
             out.printf("warning: the exported model (round %d, validation perplexity %.2f) is worse than the best"
                     + " round's (%.2f, see metrics.jsonl and its checkpoint)%n", last.round(),
                     last.validPerplexity(), Math.exp(last.bestValidNllBefore()));
@@ -168,11 +169,11 @@ public final class TrainJob {
     }
 
     /** Attention weights of a few validation pairs, every layer and head, for the run report's heatmaps. */
-    private void writeAttentionMaps(TranslationModel trained, List<String[]> validPairs) throws IOException {
-        List<String[]> pairs = validPairs.subList(0, Math.min(ATTENTION_MAP_SENTENCES, validPairs.size()));
+    private void writeAttentionMaps(TranslationModel trained, List<TextPair> validPairs) throws IOException {
+        List<TextPair> pairs = validPairs.subList(0, Math.min(ATTENTION_MAP_SENTENCES, validPairs.size()));
         if (!pairs.isEmpty()) {
-            AttentionMapFile.write(AttentionMaps.of(trained, pairs.stream().map(p -> p[0]).toList(),
-                    pairs.stream().map(p -> p[1]).toList()), run.attentionMaps());
+            AttentionMapFile.write(AttentionMaps.of(trained, pairs.stream().map(TextPair::source).toList(),
+                    pairs.stream().map(TextPair::target).toList()), run.attentionMaps());
         }
     }
 
@@ -266,9 +267,9 @@ public final class TrainJob {
             return TrainingData.holdOut(corpus.pairs(), config.split(), config.training().seed());
         }
         Dataset<Row> valid = CorpusIngest.ingest(spark, config.corpus().valid(), config.ingest()).pairs();
-        List<String[]> pairs = new ArrayList<>();
+        List<TextPair> pairs = new ArrayList<>();
         for (Row row : valid.collectAsList()) {
-            pairs.add(new String[] {row.getString(0), row.getString(1)});
+            pairs.add(new TextPair(row.getString(0), row.getString(1)));
         }
         return new TrainingData.Split(corpus.pairs(), pairs);
     }
@@ -296,11 +297,11 @@ public final class TrainJob {
                 new MetricsLog(run.metrics()).bestValidNll(), state.learningRateScale(), null);
     }
 
-    private DistributedTrainer.Validation validation(List<String[]> pairs, BpeModel vocabulary) {
+    private DistributedTrainer.Validation validation(List<TextPair> pairs, BpeModel vocabulary) {
         BpeTokenizer tokenizer = new BpeTokenizer(vocabulary);
         List<int[][]> encoded = new ArrayList<>();
-        for (String[] pair : pairs) {
-            encoded.add(tokenizer.encodePair(pair[0], pair[1]));
+        for (TextPair pair : pairs) {
+            encoded.add(tokenizer.encodePair(pair.source(), pair.target()));
         }
         Batcher.Batches batches = new Batcher(config.model().maxLength(), config.training().batchTokens())
                 .batch(encoded, config.training().seed());
@@ -315,12 +316,12 @@ public final class TrainJob {
     }
 
     /** The first validation translations of the last round (decoded there already), with their sources. */
-    private List<String[]> examples(Optional<RoundReport> finalReport, DistributedTrainer.Validation validation) {
+    private List<Example> examples(Optional<RoundReport> finalReport, DistributedTrainer.Validation validation) {
         List<String> outputs = finalReport.map(RoundReport::translations).orElse(List.of());
-        List<String[]> examples = new ArrayList<>();
+        List<Example> examples = new ArrayList<>();
         for (int i = 0; i < Math.min(config.eval().examples(), outputs.size()); i++) {
-            examples.add(new String[] {validation.bleuSources().get(i), validation.bleuReferences().get(i),
-                outputs.get(i)});
+            examples.add(new Example(validation.bleuSources().get(i), validation.bleuReferences().get(i),
+                    outputs.get(i)));
         }
         return examples;
     }

@@ -26,10 +26,10 @@ final class Reports {
         result.finalReport().ifPresent(r -> out.println(validation(r.bleu(), r.chrf(), r.validNll(),
                 r.validPerplexity(), runDir)));
         out.printf("attention heads: %d of %d%n", result.model().remainingHeads(), result.model().architectureHeads());
-        for (String[] example : result.examples()) {
-            out.println("  source     : " + example[0]);
-            out.println("  reference  : " + example[1]);
-            out.println("  translation: " + example[2]);
+        for (TrainJob.Example example : result.examples()) {
+            out.println("  source     : " + example.source());
+            out.println("  reference  : " + example.reference());
+            out.println("  translation: " + example.translation());
             out.println();
         }
     }

@@ -1,5 +1,6 @@
 package dev.fulcrum.driver.data;
 
+import dev.fulcrum.model.data.TextPair;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
@@ -27,7 +28,7 @@ public final class TrainingData {
     }
 
     /** Training pairs (Spark) and validation pairs (on the driver: source, target). */
-    public record Split(Dataset<Row> train, List<String[]> valid) {
+    public record Split(Dataset<Row> train, List<TextPair> valid) {
     }
 
     /**
@@ -41,9 +42,9 @@ public final class TrainingData {
         List<Row> lowest = hashed.filter(col("h").lt(threshold)).select("h").orderBy("h")
                 .limit(settings.validMax()).collectAsList();
         long cut = lowest.isEmpty() ? -1 : lowest.get(lowest.size() - 1).getLong(0);
-        List<String[]> valid = new ArrayList<>();
+        List<TextPair> valid = new ArrayList<>();
         for (Row row : hashed.filter(col("h").leq(cut)).orderBy("h", "source", "target").collectAsList()) {
-            valid.add(new String[] {row.getString(0), row.getString(1)});
+            valid.add(new TextPair(row.getString(0), row.getString(1)));
         }
         return new Split(hashed.filter(col("h").gt(cut)).select("source", "target"), valid);
     }

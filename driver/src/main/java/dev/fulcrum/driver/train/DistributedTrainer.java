@@ -1,5 +1,6 @@
 package dev.fulcrum.driver.train;
 
+import dev.fulcrum.model.data.TextPair;
 import dev.fulcrum.driver.round.TunerDecision;
 import dev.fulcrum.driver.round.RoundListener;
 import dev.fulcrum.driver.round.RoundReport;
@@ -50,12 +51,20 @@ public final class DistributedTrainer {
     }
 
     /**
-     * Trains from {@code start} (round 0 = a fresh model) and returns the state after the last round. A round
-     * that diverges is undone (see {@link DivergenceGuard}): the listeners then see the state it went back to.
+     * The state after the last round, and that round's report (none when no round was left to run: a resumed
+     * run that had already finished).
      */
-    public RoundState train(RoundState start) {
+    public record Trained(RoundState last, Optional<RoundReport> lastReport) {
+    }
+
+    /**
+     * Trains from {@code start} (round 0 = a fresh model). A round that diverges is undone (see
+     * {@link DivergenceGuard}): the listeners then see the state it went back to.
+     */
+    public Trained train(RoundState start) {
         long began = System.nanoTime();
         RoundState state = start;
+        RoundReport lastReport = null;
         float[] parameters = start.model().transformer().parameters().flat().toFloatVector();
         DivergenceGuard guard = new DivergenceGuard(config.divergence(), start, parameters);
         for (int round = start.round() + 1; round <= config.averaging().rounds(); round++) {
@@ -80,11 +89,12 @@ public final class DistributedTrainer {
                 guard.accept(state, parameters, report.validNll(), state.decision().settleGates());
             }
             notifyListeners(report, state);
+            lastReport = report;
             if (config.averaging().maxMinutes() > 0 && report.elapsedSeconds() >= 60 * config.averaging().maxMinutes()) {
                 break;
             }
         }
-        return state;
+        return new Trained(state, Optional.ofNullable(lastReport));
     }
 
     /** The state after a round that did not diverge: the tuner's decision applied (knobs, settled gates). */
@@ -151,12 +161,12 @@ public final class DistributedTrainer {
 
     /** The held-out data: minibatches for the loss, and a sample to translate for BLEU/chrF. */
     public record Validation(List<MultiDataSet> batches, List<String> bleuSources, List<String> bleuReferences) {
-        public static Validation of(List<String[]> pairs, List<MultiDataSet> batches, int bleuSentences) {
+        public static Validation of(List<TextPair> pairs, List<MultiDataSet> batches, int bleuSentences) {
             List<String> sources = new ArrayList<>();
             List<String> references = new ArrayList<>();
-            for (String[] pair : pairs.subList(0, Math.min(bleuSentences, pairs.size()))) {
-                sources.add(pair[0]);
-                references.add(pair[1]);
+            for (TextPair pair : pairs.subList(0, Math.min(bleuSentences, pairs.size()))) {
+                sources.add(pair.source());
+                references.add(pair.target());
             }
             return new Validation(batches, sources, references);
         }

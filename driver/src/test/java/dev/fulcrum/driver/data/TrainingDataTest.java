@@ -59,10 +59,10 @@ public class TrainingDataTest {
         assertTrue(first.valid().size() >= 10 && first.valid().size() <= 40, "size " + first.valid().size());
         assertEquals(first.valid().size(), again.valid().size());
         for (int i = 0; i < first.valid().size(); i++) {
-            assertArrayEquals(first.valid().get(i), again.valid().get(i), "independent of partitioning");
+            assertEquals(first.valid().get(i), again.valid().get(i), "independent of partitioning");
         }
         Set<String> validSources = new HashSet<>();
-        first.valid().forEach(pair -> validSources.add(pair[0]));
+        first.valid().forEach(pair -> validSources.add(pair.source()));
         List<String> trainSources = first.train().select("source").as(Encoders.STRING()).collectAsList();
         assertEquals(400, trainSources.size() + first.valid().size());
         assertTrue(trainSources.stream().noneMatch(validSources::contains), "a source on both sides");

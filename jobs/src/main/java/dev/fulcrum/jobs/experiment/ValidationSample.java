@@ -1,5 +1,6 @@
 package dev.fulcrum.jobs.experiment;
 
+import dev.fulcrum.model.data.TextPair;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,23 +18,23 @@ import org.apache.spark.sql.SparkSession;
 record ValidationSample(List<String> sources, List<String> references) {
 
     static ValidationSample load(SparkSession spark, RunConfig config, int sentences) {
-        List<String[]> pairs = config.corpus().valid().isEmpty()
+        List<TextPair> pairs = config.corpus().valid().isEmpty()
                 ? TrainingData.holdOut(CorpusIngest.ingest(spark, config.corpus().train(), config.ingest()).pairs(),
                         config.split(), config.training().seed()).valid()
                 : collect(spark, config);
         List<String> sources = new ArrayList<>();
         List<String> references = new ArrayList<>();
-        for (String[] pair : pairs.subList(0, Math.min(sentences, pairs.size()))) {
-            sources.add(pair[0]);
-            references.add(pair[1]);
+        for (TextPair pair : pairs.subList(0, Math.min(sentences, pairs.size()))) {
+            sources.add(pair.source());
+            references.add(pair.target());
         }
         return new ValidationSample(sources, references);
     }
 
-    private static List<String[]> collect(SparkSession spark, RunConfig config) {
-        List<String[]> pairs = new ArrayList<>();
+    private static List<TextPair> collect(SparkSession spark, RunConfig config) {
+        List<TextPair> pairs = new ArrayList<>();
         for (Row row : CorpusIngest.ingest(spark, config.corpus().valid(), config.ingest()).pairs().collectAsList()) {
-            pairs.add(new String[] {row.getString(0), row.getString(1)});
+            pairs.add(new TextPair(row.getString(0), row.getString(1)));
         }
         return pairs;
     }
