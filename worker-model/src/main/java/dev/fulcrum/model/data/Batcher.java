@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 import dev.fulcrum.model.text.Vocabulary;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -84,21 +85,36 @@ public final class Batcher {
             targetOut[i][t.length] = Vocabulary.EOS;
         }
         return new MultiDataSet(
-                new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.createFromArray(source), Nd4j.createFromArray(targetIn)},
-                new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.createFromArray(targetOut)});
+                new INDArray[] {Nd4j.createFromArray(source), Nd4j.createFromArray(targetIn)},
+                new INDArray[] {Nd4j.createFromArray(targetOut)});
+    }
+
+    /** Source ids + EOS {@code [B, Ts]}: the first feature of a minibatch. */
+    public static INDArray source(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
+        return batch.getFeatures(0);
+    }
+
+    /** BOS + target ids {@code [B, Tt]}, the decoder's input: the second feature. */
+    public static INDArray targetIn(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
+        return batch.getFeatures(1);
+    }
+
+    /** Target ids + EOS {@code [B, Tt]}, what the decoder must predict: the label. */
+    public static INDArray targetOut(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
+        return batch.getLabels(0);
     }
 
     /** Real (non-padding) source + target tokens of a minibatch: what tokens/s figures count. */
     public static long realTokens(MultiDataSet batch) {
-        return nonPadding(batch.getFeatures(0)) + nonPadding(batch.getLabels(0));
+        return nonPadding(source(batch)) + nonPadding(targetOut(batch));
     }
 
     /** Real (non-padding) target tokens of a minibatch: what its loss is a mean over. */
     public static long targetTokens(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
-        return nonPadding(batch.getLabels(0));
+        return nonPadding(targetOut(batch));
     }
 
-    private static long nonPadding(org.nd4j.linalg.api.ndarray.INDArray ids) {
+    private static long nonPadding(INDArray ids) {
         return ids.neq(Vocabulary.PAD).castTo(org.nd4j.linalg.api.buffer.DataType.LONG).sumNumber().longValue();
     }
 }

@@ -62,8 +62,8 @@ public final class AttentionMaps {
     private static Map<String, INDArray> weights(Transformer model, MultiDataSet batch) {
         List<String> layers = model.headPlan().computedLayers(model.config());
         String[] outputs = layers.stream().map(TransformerGraph::attentionWeights).toArray(String[]::new);
-        Map<String, INDArray> values = model.evaluationGraph().output(model.feeds().forLoss(batch.getFeatures(0),
-                batch.getFeatures(1), batch.getLabels(0), Knobs.NONE, null), outputs);
+        Map<String, INDArray> values = model.evaluationGraph().output(model.feeds().forLoss(Batcher.source(batch),
+                Batcher.targetIn(batch), Batcher.targetOut(batch), Knobs.NONE, null), outputs);
         Map<String, INDArray> byLayer = new LinkedHashMap<>();
         for (String layer : layers) {
             byLayer.put(layer, values.get(TransformerGraph.attentionWeights(layer)).castTo(DataType.FLOAT));

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.fulcrum.model.data.Batcher;
 import dev.fulcrum.model.attention.HeadStatistic;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.decode.CorpusDecoder;
@@ -48,8 +49,8 @@ public final class Evaluator {
         Map<String, double[]> weighted = new LinkedHashMap<>();
         for (MultiDataSet batch : batches) {
             NativeMemory.collectWhenGrown();
-            Map<String, INDArray> values = graph.output(model.feeds().forLoss(batch.getFeatures(0),
-                    batch.getFeatures(1), batch.getLabels(0), Knobs.NONE, null), outputs.toArray(String[]::new));
+            Map<String, INDArray> values = graph.output(model.feeds().forLoss(Batcher.source(batch),
+                    Batcher.targetIn(batch), Batcher.targetOut(batch), Knobs.NONE, null), outputs.toArray(String[]::new));
             long batchTokens = values.get(GraphInputs.TOKENS).getLong(0);
             nllSum += values.get(GraphInputs.NLL).getDouble(0);
             tokens += batchTokens;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.fulcrum.model.data.Batcher;
 import dev.fulcrum.model.config.Knobs;
 import dev.fulcrum.model.transformer.DropoutMasks;
 import dev.fulcrum.model.transformer.GraphInputs;
@@ -55,13 +56,13 @@ final class GradientWorker {
      */
     double computeGradient(MultiDataSet batch, Knobs knobs, long noiseSeed) {
         SameDiff sd = model.trainingGraph();
-        Map<String, INDArray> feeds = model.feeds().forLoss(batch.getFeatures(0), batch.getFeatures(1),
-                batch.getLabels(0), knobs, new Random(noiseSeed));
+        Map<String, INDArray> feeds = model.feeds().forLoss(Batcher.source(batch), Batcher.targetIn(batch),
+                Batcher.targetOut(batch), knobs, new Random(noiseSeed));
         Nd4j.getRandom().setSeed(noiseSeed); // ND4J's generator is per thread: workers do not share it
-        feeds.putAll(DropoutMasks.draw(sd, batch.getFeatures(0).length(), batch.getFeatures(1).length(),
+        feeds.putAll(DropoutMasks.draw(sd, Batcher.source(batch).length(), Batcher.targetIn(batch).length(),
                 model.config().dropout()));
-        Map<String, INDArray> rowIds = Map.of(GraphInputs.SOURCE_ROWS, batch.getFeatures(0),
-                GraphInputs.TARGET_ROWS, batch.getFeatures(1), GraphInputs.OUTPUT_ROWS, batch.getLabels(0));
+        Map<String, INDArray> rowIds = Map.of(GraphInputs.SOURCE_ROWS, Batcher.source(batch),
+                GraphInputs.TARGET_ROWS, Batcher.targetIn(batch), GraphInputs.OUTPUT_ROWS, Batcher.targetOut(batch));
         List<String> wanted = new ArrayList<>(model.parameters().names());
         for (String rows : rowIds.keySet()) {
             sd.associateArrayWithVariable(feeds.remove(rows), rows);
